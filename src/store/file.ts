@@ -46,8 +46,12 @@ export class FileStore implements Store {
       .map((file) => relative(root, file).slice(0, -SUFFIX.length).split(sep).join('/'))
       .filter((key) => key.startsWith(prefix))
       .sort();
-    const entries = await Promise.all(keys.map(async (key) => ({ key, value: await this.get<T>(key) })));
-    return entries.filter((e): e is { key: string; value: T } => e.value !== undefined);
+    const entries: Array<{ key: string; value: T }> = [];
+    for (const key of keys) {
+      const value = await this.get<T>(key);
+      if (value !== undefined) entries.push({ key, value }); // deleted while listing
+    }
+    return entries;
   }
 
   put(key: string, value: unknown): Promise<void> {
