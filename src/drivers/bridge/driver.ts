@@ -1,0 +1,137 @@
+/**
+ * @module drivers/bridge/driver
+ * The "bridge" driver: a Linux bridge per network, a veth pair per endpoint, and the network's
+ * pieces in berth's nft table. Plans come from plan.ts/firewall.ts; this file applies them in as
+ * few processes as possible and registers an undo for every step.
+ *
+ * Kernel calls per operation: create = 1 ip batch + 1 nft transaction (side by side, plus the
+ * host init once); join = 2 ip batches; leave = 1; delete = 1 ip + 1 nft (side by side).
+ */
+import { IpBatch, listLinks } from '../../dataplane/ip.js';
+import { applyNft } from '../../dataplane/nft.js';
+import { forbidden } from '../../lib/errors.js';
+import type { InstanceNames } from '../../lib/names.js';
+import { failPoint, type UndoStack } from '../../lib/undo.js';
+import type { EndpointState, NetworkDriver, NetworkSpecCheck, NetworkState, SandboxRef } from '../driver.js';
+import { parallelSteps, settleAll } from '../steps.js';
+import { planNetworkFirewall, planNetworkFirewallRemoval } from './firewall.js';
+import { hostTable, initHost } from './host.js';
+import { validateBridgeSpec } from './options.js';
+import { bridgeMac, planBridgeLinks, planJoin, planNetwork, planReattach, portAlias, type BridgeNetworkPlan } from './plan.js';
+
+export interface BridgeDriverOptions {
+  /** The namespace playing the host (tests); undefined = the daemon's own namespace. */
+  hostNetns?: string;
+}
+
+
+export class BridgeDriver implements NetworkDriver {
+  readonly type = 'bridge';
+  #hostReady?: Promise<void>;
+  /** network ID → bridge device, for Docker's "same bridge name" conflict check. */
+  #bridges = new Map<string, string>();
+
+  constructor(
+    private readonly names: InstanceNames,
+    private readonly opts: BridgeDriverOptions = {},
+  ) {}
+
+  get #ns(): { netns?: string } {
+    return this.opts.hostNetns ? { netns: this.opts.hostNetns } : {};
+  }
+
+  validate(spec: NetworkSpecCheck): void {
+    validateBridgeSpec(spec);
+  }
+
+  /** initHost once per driver (retried after a failure). */
+  #ensureHost(): Promise<void> {
+    this.#hostReady ??= initHost(this.names, this.#ns).catch((err: unknown) => {
+      this.#hostReady = undefined;
+      throw err;
+    });
+    return this.#hostReady;
+  }
+
+  #checkConflict(net: NetworkState, p: BridgeNetworkPlan): void {
+    for (const [id, bridge] of this.#bridges) {
+      if (id !== net.id && bridge === p.bridge) {
+        throw forbidden(`cannot create network ${net.id} (${p.bridge}): conflicts with network ${id} (${bridge}): networks have same bridge name`);
+      }
+    }
+  }
+
+  async createNetwork(net: NetworkState, undo: UndoStack): Promise<{ ifname?: string }> {
+    const p = planNetwork(net, this.names);
+    this.#checkConflict(net, p);
+    await this.#ensureHost();
+    const table = hostTable(this.names);
+    const firewall = planNetworkFirewall(table, p.firewall);
+    await parallelSteps(undo, [
+      {
+        label: `delete bridge ${p.bridge}`,
+        run: () => planBridgeLinks(p, 'create', bridgeMac(net.id), this.opts.hostNetns).commit(),
+        undo: () => new IpBatch(this.opts.hostNetns).linkDel(p.bridge).commit(),
+      },
+      {
+        label: `remove firewall of ${p.bridge}`,
+        run: () => applyNft(firewall, this.#ns),
+        undo: () => applyNft(firewall.reverse(), this.#ns),
+      },
+    ]);
+    failPoint('bridge.createNetwork');
+    this.#bridges.set(net.id, p.bridge);
+    undo.push(`forget network ${net.id}`, () => this.#bridges.delete(net.id));
+    return { ifname: p.bridge };
+  }
+
+  async deleteNetwork(net: NetworkState): Promise<void> {
+    const p = planNetwork(net, this.names);
+    await settleAll(
+      [
+        () => applyNft(planNetworkFirewallRemoval(hostTable(this.names), p.firewall), this.#ns),
+        () => new IpBatch(this.opts.hostNetns).linkDel(p.bridge).commit(),
+      ],
+      `failed to delete bridge network ${net.name}`,
+    );
+    if (this.#bridges.get(net.id) === p.bridge) this.#bridges.delete(net.id);
+  }
+
+  async join(ep: EndpointState, net: NetworkState, sb: SandboxRef, undo: UndoStack): Promise<void> {
+    const p = planNetwork(net, this.names);
+    const { host, container } = planJoin(p, ep, sb, this.names, this.opts.hostNetns);
+    await host.commit();
+    undo.push(`delete veth ${ep.hostIfname}`, () => this.#deletePort(ep.hostIfname));
+    failPoint('bridge.join');
+    await container.commit();
+  }
+
+  async leave(ep: EndpointState, net: NetworkState, sb: SandboxRef): Promise<void> {
+    void net;
+    void sb;
+    await this.#deletePort(ep.hostIfname);
+  }
+
+  /** Deleting the host end removes the pair; already gone is fine. */
+  #deletePort(hostIfname: string): Promise<void> {
+    return new IpBatch(this.opts.hostNetns).linkDel(hostIfname).commit();
+  }
+
+  /**
+   * Make the kernel match a stored network: the bridge (re-created if missing, ports that lost it
+   * re-attached by their alias), its address and its firewall pieces. Idempotent.
+   */
+  async restoreNetwork(net: NetworkState): Promise<void> {
+    const p = planNetwork(net, this.names);
+    await this.#ensureHost();
+    const [, , links] = await Promise.all([
+      planBridgeLinks(p, 'restore', bridgeMac(net.id), this.opts.hostNetns).commit(),
+      applyNft(planNetworkFirewall(hostTable(this.names), p.firewall), this.#ns),
+      listLinks(this.#ns),
+    ]);
+    const alias = portAlias(this.names, net.id);
+    const orphans = links.filter((l) => l.alias === alias && l.master !== p.bridge).map((l) => l.ifname);
+    if (orphans.length) await planReattach(p, orphans, this.opts.hostNetns).commit();
+    this.#bridges.set(net.id, p.bridge);
+  }
+}

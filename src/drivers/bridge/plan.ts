@@ -1,0 +1,122 @@
+/**
+ * @module drivers/bridge/plan
+ * Pure planning for the bridge driver: a stored network becomes a device name, an MTU, a gateway
+ * address and a firewall description; a network create, restore or join becomes `IpBatch`es and
+ * nft Changesets that `driver.ts` applies. No kernel access here: unit-tested without root.
+ */
+import { createHash } from 'node:crypto';
+import { IpBatch } from '../../dataplane/ip.js';
+import type { InstanceNames } from '../../lib/names.js';
+import type { EndpointState, NetworkState, SandboxRef } from '../driver.js';
+import type { FirewallNetwork } from './firewall.js';
+import { bridgeHasGatewayAddress, DEFAULT_MTU, parseBridgeOptions, type BridgeOptions } from './options.js';
+
+export interface BridgeNetworkPlan {
+  id: string;
+  bridge: string;
+  mtu: number;
+  /** "172.18.0.1/16" on the bridge, unless inhibited/isolated or there is no gateway. */
+  gatewayCidr?: string;
+  options: BridgeOptions;
+  firewall: FirewallNetwork;
+}
+
+export function bridgeName(net: NetworkState, o: BridgeOptions, names: InstanceNames): string {
+  return o.bridgeName ?? net.ifname ?? names.networkBridge(net.id);
+}
+
+export function planNetwork(net: NetworkState, names: InstanceNames): BridgeNetworkPlan {
+  const options = parseBridgeOptions(net.options, net.internal);
+  const bridge = bridgeName(net, options, names);
+  const v4 = net.subnets[0];
+  const gatewayCidr = v4?.gateway && bridgeHasGatewayAddress(options) ? `${v4.gateway}/${v4.subnet.split('/')[1]}` : undefined;
+  return {
+    id: net.id,
+    bridge,
+    mtu: options.mtu || DEFAULT_MTU,
+    ...(gatewayCidr ? { gatewayCidr } : {}),
+    options,
+    firewall: {
+      bridge,
+      ...(v4 ? { subnet: v4.subnet } : {}),
+      internal: net.internal,
+      icc: options.icc,
+      masquerade: options.masquerade,
+      gatewayMode: options.gatewayMode,
+      ...(options.hostIPv4 ? { hostIPv4: options.hostIPv4 } : {}),
+    },
+  };
+}
+
+/**
+ * The bridge's MAC: locally administered unicast like Docker's random one, but derived from the
+ * network ID so a re-created bridge (restore) keeps the address containers have in their ARP
+ * caches for the gateway.
+ */
+export function bridgeMac(networkId: string): string {
+  const b = createHash('sha256').update(`bridge:${networkId}`).digest().subarray(0, 6);
+  b[0] = (b[0]! & 0xfe) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+/**
+ * The bridge device. `create` fails when the name is taken; `restore` accepts an existing device
+ * and only makes sure of its MTU, state and address.
+ */
+export function planBridgeLinks(p: BridgeNetworkPlan, mode: 'create' | 'restore', mac: string, hostNetns?: string): IpBatch {
+  const b = new IpBatch(hostNetns);
+  if (mode === 'create') {
+    b.linkAdd({ kind: 'bridge', name: p.bridge, address: mac, mtu: p.mtu, up: true });
+    if (p.gatewayCidr) b.addrAdd(p.bridge, p.gatewayCidr);
+  } else {
+    b.linkAdd({ kind: 'bridge', name: p.bridge, address: mac, mtu: p.mtu }, { tolerate: 'exists' });
+    b.linkSet(p.bridge, { mtu: p.mtu, up: true });
+    if (p.gatewayCidr) b.addrAdd(p.bridge, p.gatewayCidr, { tolerate: 'exists' });
+  }
+  return b;
+}
+
+/** The ifalias that marks a host-side veth as a port of a network (restore re-attaches by it). */
+export function portAlias(names: InstanceNames, networkId: string): string {
+  return `${names.prefix}:${networkId}`;
+}
+
+/**
+ * A join is two batches: the host side creates the veth pair with the container end already in
+ * the sandbox (named, MAC, MTU set at creation), attached and up; the container side addresses
+ * it, brings it up (the sandbox's arp_notify then announces the new MAC) and sets the route.
+ */
+export function planJoin(
+  p: BridgeNetworkPlan,
+  ep: EndpointState,
+  sb: SandboxRef,
+  names: InstanceNames,
+  hostNetns?: string,
+): { host: IpBatch; container: IpBatch } {
+  const host = new IpBatch(hostNetns)
+    .linkAdd({
+      kind: 'veth',
+      name: ep.hostIfname,
+      mtu: p.mtu,
+      master: p.bridge,
+      up: true,
+      peer: { name: ep.ifname, netns: sb.netns, address: ep.mac, mtu: p.mtu },
+    })
+    // hairpin: published ports reached from the same bridge come back through the same port
+    .raw(['link', 'set', ep.hostIfname, 'alias', portAlias(names, p.id), 'type', 'bridge_slave', 'hairpin', 'on']);
+  const container = new IpBatch(sb.netns);
+  if (ep.ipv4) container.addrAdd(ep.ifname, ep.ipv4);
+  container.linkSet(ep.ifname, { up: true });
+  if (ep.defaultGateway) container.routeReplace({ dst: 'default', via: ep.defaultGateway, dev: ep.ifname });
+  return { host, container };
+}
+
+/** Re-attach ports of this network that lost their bridge (it was deleted and re-created). */
+export function planReattach(p: BridgeNetworkPlan, ports: string[], hostNetns?: string): IpBatch {
+  const b = new IpBatch(hostNetns);
+  for (const port of ports) {
+    b.linkSet(port, { master: p.bridge, up: true });
+    b.bridgePortHairpin(port, true);
+  }
+  return b;
+}
