@@ -94,9 +94,12 @@ export class InstanceNames {
   containersDir(): string {
     return join(this.opts.dataRoot, 'containers');
   }
-  /** Where the shim of a container (or exec) keeps its socket, pid and exit files. */
+  /**
+   * Where the shim of a container (or exec) keeps its socket, pid and exit files. The id is cut
+   * to 24 hex characters: the socket path inside must fit a sockaddr_un (107 bytes).
+   */
   shimDir(id: string): string {
-    return join(this.opts.runRoot, 'shims', id);
+    return join(this.opts.runRoot, 'shims', id.slice(0, 24));
   }
   shimsDir(): string {
     return join(this.opts.runRoot, 'shims');

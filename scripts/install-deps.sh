@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks for berth (idempotent), then builds it.
+# Packages: runc (containers), nftables + iproute2 (kernel networking), busybox-static (the
+# local busybox image), gcc + make (berth-shim), iperf3 (benchmarks), dnsutils (dig, for checks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(runc nftables iproute2 busybox-static gcc make libc6-dev iperf3 dnsutils util-linux tar)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run -s build
