@@ -26,6 +26,7 @@ export class DnsView {
         id: net.id,
         name: net.name,
         internal: net.internal,
+        subnets: net.ipamConfig.flatMap((c) => (c.Subnet ? [c.Subnet] : [])),
         endpoints: this.state.endpointsOfNetwork(net.id).map((ep) => ({
           containerId: ep.containerId,
           ...(ep.ipv4 ? { ipv4: ep.ipv4.split('/')[0]! } : {}),

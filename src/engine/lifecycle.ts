@@ -116,6 +116,8 @@ export class Lifecycle {
         if (c.config.Tty && rows && cols) (spec as { process: Record<string, unknown> }).process.consoleSize = { height: rows, width: cols };
         await mkdir(this.bundleDir(c.id), { recursive: true });
         await writeFile(join(this.bundleDir(c.id), 'config.json'), JSON.stringify(spec));
+        // Names must resolve from the process's first instruction: its first query may come at once.
+        await this.#ctx.refreshDns();
         failPoint('start:process');
         const { pid } = await this.d.supervisor.create({
           id: c.id,
@@ -154,7 +156,6 @@ export class Lifecycle {
       await this.#ctx.refreshDns().catch(() => undefined);
       throw startError(err);
     }
-    await this.#ctx.refreshDns();
     this.#ctx.events.publish('container', 'start', c.id, { name: c.name, image: c.config.Image });
   }
 
