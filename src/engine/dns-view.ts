@@ -36,7 +36,8 @@ export class DnsView {
       for (const cfg of net.ipamConfig) if (cfg.Gateway && isIPv4(cfg.Gateway)) listen.push({ address: cfg.Gateway, networkId: net.id });
     }
     const perContainer = new Map<string, { upstreams?: string[] }>();
-    for (const c of this.state.containers.values()) if (c.state.Running && c.hostConfig.Dns?.length) perContainer.set(c.id, { upstreams: c.hostConfig.Dns });
+    // Containers not attached anywhere are simply never asked about; no need to filter by state.
+    for (const c of this.state.containers.values()) if (c.hostConfig.Dns?.length) perContainer.set(c.id, { upstreams: c.hostConfig.Dns });
     this.server.setTable(NameTable.build(networks, perContainer));
     const key = JSON.stringify(listen);
     if (key !== this.#listening) {

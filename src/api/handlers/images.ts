@@ -52,12 +52,12 @@ export function registerImageRoutes(router: Router, engine: Engine): void {
       changes: ctx.query.getAll('changes'),
       message: ctx.query.get('message') || `Imported from ${src}`,
     });
-    return { status: 200, contentType: 'application/json', stream: [jsonLine({ status: img.id })] };
+    return { status: 200, contentType: 'application/json', body: jsonLine({ status: img.id }) };
   };
 
   const load: Handler = async (ctx) => {
     const messages = await engine.images.load(ctx.bodyStream());
-    return { status: 200, contentType: 'application/json', stream: messages.map((m) => jsonLine({ stream: `${m}\n` })) };
+    return { status: 200, contentType: 'application/json', body: messages.map((m) => jsonLine({ stream: `${m}\n` })).join('') };
   };
 
   const inspect: Handler = async (ctx) => {
