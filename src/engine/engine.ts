@@ -172,14 +172,15 @@ export class Engine {
     });
   }
 
+  /** Docker's list: newest first; stopped ones only with all, a status filter or a limit (ps -a, -f status=, -n). */
   listContainers(opts: { all: boolean; limit?: number; filters: Filters }): ContainerRecord[] {
-    let list = [...this.ctx.state.containers.values()]
-      .filter((c) => opts.all || c.state.Running || opts.filters.size > 0)
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const all = opts.all || opts.filters.has('status') || limit > 0;
+    const list = [...this.ctx.state.containers.values()]
+      .filter((c) => all || c.state.Running)
       .filter((c) => matchContainerFilters(c, opts.filters, this.ctx.state))
-      .sort((a, b) => Date.parse(b.created) - Date.parse(a.created) || b.created.localeCompare(a.created));
-    if (!opts.all && !opts.filters.has('status')) list = list.filter((c) => c.state.Running);
-    if (opts.limit && opts.limit > 0) list = list.slice(0, opts.limit);
-    return list;
+      .sort((a, b) => b.created.localeCompare(a.created));
+    return limit ? list.slice(0, limit) : list;
   }
 
   async rename(ref: string, newName: string): Promise<void> {

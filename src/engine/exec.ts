@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { conflict, invalidParameter, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Supervisor } from '../runtime/supervisor.js';
+import { resolveUser } from '../runtime/bundle.js';
 import type { EngineContext } from './context.js';
 import { Hub, type OutputSink } from './io.js';
 import { mergeEnv } from './create.js';
@@ -140,7 +141,6 @@ export class ExecService {
   }
 
   async #user(containerId: string, user: string, fallback: unknown): Promise<unknown> {
-    const { resolveUser } = await import('../runtime/bundle.js');
     const rootfs = join(this.ctx.names.containerDir(containerId), 'rootfs');
     const u = await resolveUser(rootfs, user);
     return { ...(fallback as object), uid: u.uid, gid: u.gid, ...(u.additionalGids?.length ? { additionalGids: u.additionalGids } : {}) };

@@ -100,7 +100,7 @@ export function parseGoDuration(value: string): number | undefined {
 export function matchContainerFilters(c: ContainerRecord, filters: Filters, state: State): boolean {
   checkFilterKeys(filters, CONTAINER_KEYS);
   const get = (k: string) => filters.get(k) ?? [];
-  if (filters.has('id') && !get('id').some((v) => c.id.startsWith(v))) return false;
+  if (filters.has('id') && !matchAny(get('id'), c.id)) return false;
   if (filters.has('name') && !matchAny(get('name'), c.name) && !matchAny(get('name'), `/${c.name}`)) return false;
   if (filters.has('label') && !matchLabels(get('label'), c.config.Labels ?? {})) return false;
   if (filters.has('status')) {
