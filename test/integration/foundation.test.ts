@@ -94,7 +94,9 @@ describe('foundation: daemon, CLI, containers', { skip: !root && 'needs root' },
 
     await host.berth(['create', '--name', 'taken', 'busybox', 'true']);
     const dup = await host.berth(['create', '--name', 'taken', 'busybox', 'true']);
-    assert.equal(dup.code, 125);
+    assert.equal(dup.code, 1); // docker create exits 1 on daemon errors; run exits 125
+    const dupRun = await host.berth(['run', '--name', 'taken', 'busybox', 'true']);
+    assert.equal(dupRun.code, 125);
     assert.match(dup.stderr, /Conflict\. The container name "\/taken" is already in use by container "[0-9a-f]{64}"/);
     await host.berth(['rm', 'taken']);
 

@@ -226,7 +226,7 @@ export function containerSummaryJson(v: ContainerViewInput, status: string, apiV
     Names: [`/${c.name}`],
     Image: c.config.Image,
     ImageID: c.imageId,
-    Command: [c.path, ...c.args].join(' '),
+    Command: commandLine(c.path, c.args),
     Created: Math.floor(Date.parse(c.created) / 1000),
     Ports: portSummaries(c),
     Labels: c.config.Labels,
@@ -236,6 +236,12 @@ export function containerSummaryJson(v: ContainerViewInput, status: string, apiV
     NetworkSettings: { Networks: networks },
     Mounts: mountsJson(c),
   };
+}
+
+/** Docker's COMMAND: path and args, args containing a space wrapped in single quotes. */
+function commandLine(path: string, args: string[]): string {
+  if (!args.length) return path;
+  return `${path} ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
 }
 
 function portSummaries(c: ContainerRecord): unknown[] {
