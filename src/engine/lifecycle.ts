@@ -67,12 +67,21 @@ export class Lifecycle {
 
   async start(ref: string): Promise<void> {
     const { id } = this.#ctx.state.container(ref);
-    await this.#ctx.locks.run(id, async () => {
-      const c = this.#ctx.state.container(id);
-      if (c.state.Running) throw notModified('container is already running');
-      if (c.state.Status === 'removing') throw conflict('container is marked for removal and cannot be started');
-      await this.#startLocked(c);
-    });
+    try {
+      await this.#ctx.locks.run(id, async () => {
+        const c = this.#ctx.state.container(id);
+        if (c.state.Running) throw notModified('container is already running');
+        if (c.state.Status === 'removing') throw conflict('container is marked for removal and cannot be started');
+        await this.#startLocked(c);
+      });
+    } catch (err) {
+      // Docker removes an --rm container whose start failed; `docker run --rm` waits for that.
+      const c = this.#ctx.state.containers.get(id);
+      if (c?.hostConfig.AutoRemove && !c.state.Running && !isBerthError(err, 'notModified')) {
+        await this.remove(id, { force: true }).catch((e) => log.warn(`removing ${id} after a failed start failed`, e));
+      }
+      throw err;
+    }
   }
 
   async #startLocked(c: ContainerRecord): Promise<void> {

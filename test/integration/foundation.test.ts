@@ -52,7 +52,7 @@ describe('foundation: daemon, CLI, containers', { skip: !root && 'needs root' },
 
     const ps = await host.berth(['ps']);
     assert.match(ps.stdout, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\n/);
-    assert.match(ps.stdout, new RegExp(`${id.slice(0, 12)}\\s+busybox\\s+"sh -c 'echo star…"\\s+.*Up .*ticker\\n`));
+    assert.match(ps.stdout, new RegExp(`${id.slice(0, 12)}\\s+busybox\\s+"sh -c 'echo started…"\\s+.*Up .*ticker\\n`));
 
     await waitFor(async () => (await host.berth(['logs', 'ticker'])).stdout === 'started\n');
     const exec = await host.berth(['exec', 'ticker', 'sh', '-c', 'echo $((6*7))']);
