@@ -53,6 +53,7 @@ interface EngineParts {
   images: ImageStore;
   dns: DnsServer;
   hubs: Hubs;
+  ports: PortService;
 }
 
 export class Engine {
@@ -64,13 +65,14 @@ export class Engine {
   readonly dns: DnsServer;
   readonly hubs: Hubs;
   readonly #endpoints: EndpointService;
+  readonly #ports: PortService;
 
   private constructor(
     readonly ctx: EngineContext,
     parts: EngineParts,
   ) {
     ({ networks: this.networks, sandboxes: this.sandboxes, lifecycle: this.lifecycle, exec: this.exec } = parts);
-    ({ images: this.images, dns: this.dns, hubs: this.hubs, endpoints: this.#endpoints } = parts);
+    ({ images: this.images, dns: this.dns, hubs: this.hubs, endpoints: this.#endpoints, ports: this.#ports } = parts);
   }
 
   get events(): EventBus {
@@ -102,9 +104,10 @@ export class Engine {
     const endpoints = new EndpointService(ctx, networks);
     const sandboxes = new SandboxService(ctx, endpoints);
     const hubs = new Hubs();
-    const lifecycle = new Lifecycle({ ctx, sandboxes, images, supervisor, hubs, ports: new PortService() });
+    const ports = new PortService(ctx, sandboxes);
+    const lifecycle = new Lifecycle({ ctx, sandboxes, images, supervisor, hubs, ports });
     const exec = new ExecService(ctx, supervisor, (id) => lifecycle.bundleDir(id));
-    const engine = new Engine(ctx, { networks, endpoints, sandboxes, lifecycle, exec, images, dns, hubs });
+    const engine = new Engine(ctx, { networks, endpoints, sandboxes, lifecycle, exec, images, dns, hubs, ports });
     await engine.#restore();
     return engine;
   }
@@ -222,6 +225,7 @@ export class Engine {
       const entry = { ...cfg, NetworkID: net.id };
       if (c.state.Running) await this.sandboxes.connect(c, net, entry);
       c.networks[net.name] = entry;
+      await this.#ports.refresh(c);
       await this.ctx.state.saveContainer(c);
       this.events.publish('network', 'connect', net.id, { container: c.id, name: net.name, type: net.driver });
     });
@@ -243,6 +247,7 @@ export class Engine {
       }
       if (c.state.Running && net && this.ctx.state.endpointOf(c.id, net.id)) await this.sandboxes.disconnect(c, net);
       delete c.networks[name];
+      await this.#ports.refresh(c);
       await this.ctx.state.saveContainer(c);
       if (net) this.events.publish('network', 'disconnect', net.id, { container: c.id, name: net.name, type: net.driver });
     });

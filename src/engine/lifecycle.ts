@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { conflict, errorMessage, isBerthError, notModified, runAll, systemError } from '../lib/errors.js';
+import { conflict, errorMessage, isBerthError, notModified, runAll, systemError, wrapError } from '../lib/errors.js';
 import { log } from '../lib/log.js';
 import { nowRfc3339Nano } from '../lib/ids.js';
 import { failPoint, withUndo } from '../lib/undo.js';
@@ -128,14 +128,18 @@ export class Lifecycle {
         // Names must resolve from the process's first instruction: its first query may come at once.
         await this.#ctx.refreshDns();
         failPoint('start:process');
-        const { pid } = await this.d.supervisor.create({
-          id: c.id,
-          dir: shimDir,
-          bundle: this.bundleDir(c.id),
-          tty: c.config.Tty,
-          stdin: c.config.OpenStdin,
-          logPath: this.logPath(c.id),
-        });
+        const { pid } = await this.d.supervisor
+          .create({
+            id: c.id,
+            dir: shimDir,
+            bundle: this.bundleDir(c.id),
+            tty: c.config.Tty,
+            stdin: c.config.OpenStdin,
+            logPath: this.logPath(c.id),
+          })
+          .catch((err) => {
+            throw wrapError(err, 'OCI runtime create failed');
+          });
         undo.push('kill process', async () => {
           await runcDelete(this.#ctx.names.runcRoot(), c.id, { force: true }).catch(() => undefined);
           await this.d.supervisor.cleanup(shimDir);

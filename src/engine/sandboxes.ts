@@ -151,6 +151,11 @@ export class SandboxService {
     return pick ? { dnsTarget: pick.gateway } : {};
   }
 
+  /** The endpoint carrying the container's default route (published ports go there). */
+  gatewayEndpoint(c: ContainerRecord): EndpointRecord | undefined {
+    return this.#gatewayEndpoint(c, this.ctx.state.endpointsOfContainer(c.id));
+  }
+
   #gatewayEndpoint(c: ContainerRecord, eps: EndpointRecord[]): EndpointRecord | undefined {
     const byNet = new Map(eps.map((e) => [e.networkId, e]));
     for (const { net } of this.#orderedNetworks(c)) {

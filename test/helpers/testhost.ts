@@ -24,6 +24,9 @@ export const REPO = (() => {
   return dir;
 })();
 const DIST_MAIN = join(REPO, 'dist/src/cli/main.js');
+/** Runs `berth daemon` while the berth CLI (DIST_MAIN) has not landed; busybox is then loaded with docker. */
+const DAEMON_ENTRY = join(REPO, 'dist/test/helpers/daemon-entry.js');
+const daemonCommand = (): string[] => (existsSync(DIST_MAIN) ? [DIST_MAIN, 'daemon'] : [DAEMON_ENTRY]);
 
 export interface RunResult {
   code: number;
@@ -67,6 +70,8 @@ export interface TestHostOptions {
   daemonArgs?: string[];
   /** Load busybox:latest into the new daemon (default true). */
   busybox?: boolean;
+  /** Extra environment for the daemon, e.g. { BERTH_TEST_FAIL_AT: 'bridge.createNetwork' }. */
+  env?: Record<string, string>;
 }
 
 export class TestHost {
@@ -96,7 +101,7 @@ export class TestHost {
   }
 
   static async start(opts: TestHostOptions = {}): Promise<TestHost> {
-    if (!existsSync(DIST_MAIN)) throw new Error(`build first: ${DIST_MAIN} is missing (npm run build)`);
+    if (!existsSync(DIST_MAIN) && !existsSync(DAEMON_ENTRY)) throw new Error(`build first: ${DIST_MAIN} is missing (npm run build)`);
     const tag = randomBytes(3).toString('hex').slice(0, 3).replace(/^[0-9]/, 'x');
     const prefix = `berth${tag}`;
     const netns = `berth-th-${tag}${randomBytes(2).toString('hex')}`;
@@ -114,8 +119,9 @@ export class TestHost {
   /** Start (or restart) the daemon inside the test host. */
   async startDaemon(): Promise<void> {
     this.#daemonLog = [];
-    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, '--', process.execPath, DIST_MAIN, 'daemon', ...this.daemonArgs], {
+    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, '--', process.execPath, ...daemonCommand(), ...this.daemonArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.opts.env },
     });
     child.stdout!.on('data', (b: Buffer) => this.#daemonLog.push(b));
     child.stderr!.on('data', (b: Buffer) => this.#daemonLog.push(b));
@@ -123,7 +129,8 @@ export class TestHost {
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}:\n${this.daemonLog}`);
-      const ping = await this.berth(['version', '--format', '{{.Server.APIVersion}}'], { timeoutMs: 5_000 }).catch(() => undefined);
+      const version = ['version', '--format', '{{.Server.APIVersion}}'];
+      const ping = await (existsSync(DIST_MAIN) ? this.berth(version, { timeoutMs: 5_000 }) : this.docker(version, { timeoutMs: 5_000 })).catch(() => undefined);
       if (ping?.code === 0) return;
       await sleep(50);
     }
@@ -147,9 +154,10 @@ export class TestHost {
   /** The README's one-liner: busybox-rootfs.sh | berth image import --change 'CMD ["sh"]' - busybox:latest */
   async loadBusybox(): Promise<void> {
     const script = spawn(join(REPO, 'scripts/busybox-rootfs.sh'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const cli = spawn(process.execPath, [DIST_MAIN, '-H', `unix://${this.socket}`, 'image', 'import', '--change', 'CMD ["sh"]', '-', 'busybox:latest'], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const importArgs = ['-H', `unix://${this.socket}`, 'image', 'import', '--change', 'CMD ["sh"]', '-', 'busybox:latest'];
+    const cli = existsSync(DIST_MAIN)
+      ? spawn(process.execPath, [DIST_MAIN, ...importArgs], { stdio: ['pipe', 'ignore', 'pipe'] })
+      : spawn('docker', importArgs, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: join(this.dir, 'docker-config') } });
     script.stdout!.pipe(cli.stdin!);
     const err: Buffer[] = [];
     cli.stderr!.on('data', (b: Buffer) => err.push(b));
@@ -176,7 +184,7 @@ export class TestHost {
   /** Stop the daemon and remove everything the instance made, then the test host itself. */
   async stop(): Promise<void> {
     await this.stopDaemon();
-    const purge = await runCommand(['nsenter', `--net=/run/netns/${this.netns}`, '--', process.execPath, DIST_MAIN, 'daemon', 'purge', ...this.daemonArgs]);
+    const purge = await runCommand(['nsenter', `--net=/run/netns/${this.netns}`, '--', process.execPath, ...daemonCommand(), 'purge', ...this.daemonArgs]);
     await runCommand(['ip', 'netns', 'del', this.netns]);
     await rm(this.dir, { recursive: true, force: true });
     if (purge.code !== 0) throw new Error(`purge failed: ${purge.stderr}`);

@@ -5,7 +5,8 @@
  * few processes as possible and registers an undo for every step.
  *
  * Kernel calls per operation: create = 1 ip batch + 1 nft transaction (side by side, plus the
- * host init once); join = 2 ip batches; leave = 1; delete = 1 ip + 1 nft (side by side).
+ * host init once) and the bridge's route_localnet (a /proc write in the daemon's namespace);
+ * join = 2 ip batches; leave = 1; delete = 1 ip + 1 nft (side by side).
  */
 import { IpBatch, listLinks } from '../../dataplane/ip.js';
 import { applyNft } from '../../dataplane/nft.js';
@@ -14,10 +15,11 @@ import type { InstanceNames } from '../../lib/names.js';
 import { failPoint, type UndoStack } from '../../lib/undo.js';
 import type { EndpointState, NetworkDriver, NetworkSpecCheck, NetworkState, SandboxRef } from '../driver.js';
 import { parallelSteps, settleAll } from '../steps.js';
-import { planNetworkFirewall, planNetworkFirewallRemoval } from './firewall.js';
+import { sysctlSet } from '../../dataplane/sysctl.js';
+import { planNetworkFirewall, planNetworkFirewallRemoval, routeLocalnet } from './firewall.js';
 import { hostTable, initHost } from './host.js';
 import { validateBridgeSpec } from './options.js';
-import { bridgeMac, planBridgeLinks, planJoin, planNetwork, planReattach, portAlias, type BridgeNetworkPlan } from './plan.js';
+import { bridgeMac, planBridgeLinks, planJoin, planNetwork, planReattach, portAlias, routeLocalnetKey, type BridgeNetworkPlan } from './plan.js';
 
 export interface BridgeDriverOptions {
   /** The namespace playing the host (tests); undefined = the daemon's own namespace. */
@@ -70,7 +72,10 @@ export class BridgeDriver implements NetworkDriver {
     await parallelSteps(undo, [
       {
         label: `delete bridge ${p.bridge}`,
-        run: () => planBridgeLinks(p, 'create', bridgeMac(net.id), this.opts.hostNetns).commit(),
+        run: async () => {
+          await planBridgeLinks(p, 'create', bridgeMac(net.id), this.opts.hostNetns).commit();
+          await this.#setRouteLocalnet(p);
+        },
         undo: () => new IpBatch(this.opts.hostNetns).linkDel(p.bridge).commit(),
       },
       {
@@ -112,6 +117,11 @@ export class BridgeDriver implements NetworkDriver {
     await this.#deletePort(ep.hostIfname);
   }
 
+  /** Published ports on the host's loopback are routed out of the bridge (see firewall.ts). */
+  async #setRouteLocalnet(p: BridgeNetworkPlan): Promise<void> {
+    if (routeLocalnet(p.firewall)) await sysctlSet(routeLocalnetKey(p.bridge), 1, this.#ns);
+  }
+
   /** Deleting the host end removes the pair; already gone is fine. */
   #deletePort(hostIfname: string): Promise<void> {
     return new IpBatch(this.opts.hostNetns).linkDel(hostIfname).commit();
@@ -129,6 +139,7 @@ export class BridgeDriver implements NetworkDriver {
       applyNft(planNetworkFirewall(hostTable(this.names), p.firewall), this.#ns),
       listLinks(this.#ns),
     ]);
+    await this.#setRouteLocalnet(p);
     const alias = portAlias(this.names, net.id);
     const orphans = links.filter((l) => l.alias === alias && l.master !== p.bridge).map((l) => l.ifname);
     if (orphans.length) await planReattach(p, orphans, this.opts.hostNetns).commit();

@@ -76,6 +76,11 @@ export function planBridgeLinks(p: BridgeNetworkPlan, mode: 'create' | 'restore'
   return b;
 }
 
+/** The bridge's route_localnet sysctl ('/' separators: bridge names may hold dots). */
+export function routeLocalnetKey(bridge: string): string {
+  return `net/ipv4/conf/${bridge}/route_localnet`;
+}
+
 /** The ifalias that marks a host-side veth as a port of a network (restore re-attaches by it). */
 export function portAlias(names: InstanceNames, networkId: string): string {
   return `${names.prefix}:${networkId}`;
@@ -104,6 +109,10 @@ export function planJoin(
     })
     // hairpin: published ports reached from the same bridge come back through the same port
     .raw(['link', 'set', ep.hostIfname, 'alias', portAlias(names, p.id), 'type', 'bridge_slave', 'hairpin', 'on']);
+  // A re-used address has a new (random) MAC, and the host may still hold the old one: the
+  // container's gratuitous ARP (arp_notify) goes out before the new bridge port forwards, so the
+  // host would keep sending to the old MAC until its entry times out (~9 s). Pin the new one.
+  if (ep.ipv4) host.neighReplace(p.bridge, ep.ipv4.split('/')[0]!, ep.mac);
   const container = new IpBatch(sb.netns);
   if (ep.ipv4) container.addrAdd(ep.ifname, ep.ipv4);
   container.linkSet(ep.ifname, { up: true });
