@@ -6,13 +6,14 @@
  * daemon encodes with it, the CLI decodes with it.
  */
 
+import { encodeFrame as encodeRaw, FrameDecoder as RawDecoder, frameHeader as rawHeader } from '../lib/frames.js';
+
 export type StreamId = 0 | 1 | 2 | 3;
 export const STDIN = 0;
 export const STDOUT = 1;
 export const STDERR = 2;
 export const SYSTEMERR = 3;
-export const FRAME_HEADER_SIZE = 8;
-const MAX_FRAME = 0xffff_ffff;
+export { FRAME_HEADER_SIZE } from '../lib/frames.js';
 
 export interface Frame {
   stream: StreamId;
@@ -21,60 +22,31 @@ export interface Frame {
 
 /** The 8-byte header of a frame carrying `length` bytes. */
 export function frameHeader(stream: StreamId, length: number): Buffer {
-  if (!Number.isInteger(length) || length < 0 || length > MAX_FRAME) throw new RangeError(`frame length ${length} out of range`);
-  const header = Buffer.alloc(FRAME_HEADER_SIZE);
-  header[0] = stream;
-  header.writeUInt32BE(length, 4);
-  return header;
+  return rawHeader(stream, length);
 }
 
 /** One frame: header and payload in one buffer. */
 export function encodeFrame(stream: StreamId, data: Buffer | string): Buffer {
-  const payload = typeof data === 'string' ? Buffer.from(data) : data;
-  return Buffer.concat([frameHeader(stream, payload.length), payload]);
+  return encodeRaw(stream, data);
 }
 
 /**
- * Incremental decoder: feed it chunks as they arrive (frames may be split anywhere), take the
- * complete frames out. An unknown stream byte is an error, worded as Docker's StdCopy words it.
+ * Incremental decoder for Docker's streams: frames may be split anywhere; an unknown stream byte
+ * is an error, worded as Docker's StdCopy words it.
  */
 export class FrameDecoder {
-  #buffered: Buffer[] = [];
-  #length = 0;
+  #raw = new RawDecoder();
 
   push(chunk: Buffer): Frame[] {
-    if (chunk.length) {
-      this.#buffered.push(chunk);
-      this.#length += chunk.length;
-    }
-    const frames: Frame[] = [];
-    while (this.#length >= FRAME_HEADER_SIZE) {
-      const head = this.#peek(FRAME_HEADER_SIZE);
-      const stream = head[0]!;
-      if (stream > SYSTEMERR) throw new Error(`Unrecognized input header: ${stream}`);
-      const size = head.readUInt32BE(4);
-      if (this.#length < FRAME_HEADER_SIZE + size) break;
-      const frame = this.#take(FRAME_HEADER_SIZE + size);
-      frames.push({ stream: stream as StreamId, data: frame.subarray(FRAME_HEADER_SIZE) });
-    }
-    return frames;
+    return this.#raw.push(chunk).map(({ type, payload }) => {
+      if (type > SYSTEMERR) throw new Error(`Unrecognized input header: ${type}`);
+      return { stream: type as StreamId, data: payload };
+    });
   }
 
   /** Bytes of an incomplete frame still waiting for the rest. */
   get pending(): number {
-    return this.#length;
-  }
-
-  #peek(n: number): Buffer {
-    if (this.#buffered[0]!.length < n) this.#buffered = [Buffer.concat(this.#buffered)];
-    return this.#buffered[0]!.subarray(0, n);
-  }
-
-  #take(n: number): Buffer {
-    const all = this.#buffered.length === 1 ? this.#buffered[0]! : Buffer.concat(this.#buffered);
-    this.#buffered = all.length > n ? [all.subarray(n)] : [];
-    this.#length -= n;
-    return all.subarray(0, n);
+    return this.#raw.pending;
   }
 }
 

@@ -5,20 +5,14 @@
  * 2 stderr, 3 an error from the daemon. Frames may arrive split across chunks.
  */
 
-export const STDIN = 0;
-export const STDOUT = 1;
-export const STDERR = 2;
-export const SYSTEMERR = 3;
+import { encodeFrame } from '../lib/frames.js';
+import { FrameDecoder, STDIN, STDOUT, STDERR, SYSTEMERR } from '../api/stdcopy.js';
 
-const HEADER = 8;
+export { STDIN, STDOUT, STDERR, SYSTEMERR };
 
 /** Encode one frame (used by tests and fakes). */
 export function frame(stream: number, payload: string | Buffer): Buffer {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const header = Buffer.alloc(HEADER);
-  header[0] = stream;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
+  return encodeFrame(stream, payload);
 }
 
 export class StreamError extends Error {
@@ -27,27 +21,26 @@ export class StreamError extends Error {
 
 /** Splits a multiplexed byte stream into (stream, payload) frames as chunks arrive. */
 export class Demuxer {
-  #pending: Buffer = Buffer.alloc(0);
+  #decoder = new FrameDecoder();
 
   constructor(private readonly onFrame: (stream: number, payload: Buffer) => void) {}
 
   /** Feed a chunk; throws StreamError on a daemon error frame or an unknown stream id. */
   push(chunk: Buffer): void {
-    this.#pending = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
-    while (this.#pending.length >= HEADER) {
-      const stream = this.#pending[0]!;
-      const size = this.#pending.readUInt32BE(4);
-      if (this.#pending.length < HEADER + size) break;
-      const payload = this.#pending.subarray(HEADER, HEADER + size);
-      this.#pending = this.#pending.subarray(HEADER + size);
-      if (stream === SYSTEMERR) throw new StreamError(`error from daemon in stream: ${payload.toString('utf8')}`);
-      if (stream > SYSTEMERR) throw new StreamError(`Unrecognized input header: ${stream}`);
-      this.onFrame(stream, payload);
+    let frames;
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (err) {
+      throw new StreamError((err as Error).message);
+    }
+    for (const { stream, data } of frames) {
+      if (stream === SYSTEMERR) throw new StreamError(`error from daemon in stream: ${data.toString('utf8')}`);
+      this.onFrame(stream, data);
     }
   }
 
   /** Bytes of an incomplete frame left at the end of the stream. */
   get leftover(): number {
-    return this.#pending.length;
+    return this.#decoder.pending;
   }
 }

@@ -31,7 +31,7 @@ describe('shim protocol', () => {
           [2, 'x'],
         ],
       );
-      assert.equal(decoder.pendingBytes, 0);
+      assert.equal(decoder.pending, 0);
     }
   });
 
@@ -41,7 +41,7 @@ describe('shim protocol', () => {
     const got = [];
     for (let i = 0; i < bytes.length - 1; i++) got.push(...decoder.push(bytes.subarray(i, i + 1)));
     assert.equal(got.length, 0);
-    assert.equal(decoder.pendingBytes, bytes.length - 1);
+    assert.equal(decoder.pending, bytes.length - 1);
     got.push(...decoder.push(bytes.subarray(bytes.length - 1)));
     assert.equal(got[0]!.payload.toString(), 'abc');
   });

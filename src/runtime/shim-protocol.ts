@@ -5,7 +5,10 @@
  * to docker clients unchanged. Pure: no I/O.
  */
 
-export const HEADER_SIZE = 8;
+import { encodeFrame as encodeRaw, FRAME_HEADER_SIZE, type RawFrame } from '../lib/frames.js';
+
+export { FrameDecoder } from '../lib/frames.js';
+export const HEADER_SIZE = FRAME_HEADER_SIZE;
 
 export const FrameType = {
   /** client -> shim: bytes for the process's stdin */
@@ -29,22 +32,14 @@ export const FrameType = {
 
 export type FrameTypeNumber = (typeof FrameType)[keyof typeof FrameType];
 
-export interface Frame {
-  type: number;
-  payload: Buffer;
-}
+export type Frame = RawFrame;
 
 /** Payloads larger than this are split by `encodeFrames` (the shim streams stdin, any size works). */
 export const MAX_PAYLOAD = 1 << 20;
 
 export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
   if (!Number.isInteger(type) || type < 0 || type > 255) throw new RangeError(`frame type ${type} out of range`);
-  if (body.length > 0xffffffff) throw new RangeError('frame payload too large');
-  const header = Buffer.alloc(HEADER_SIZE);
-  header[0] = type;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
+  return encodeRaw(type, payload);
 }
 
 /** Frames of at most `MAX_PAYLOAD` bytes each carrying `data`; one empty frame for empty data. */
@@ -65,31 +60,4 @@ export function encodeResize(rows: number, cols: number): Buffer {
 export function decodeExitCode(payload: Buffer): number {
   const text = payload.toString('ascii').trim();
   return /^\d+$/.test(text) ? Number(text) : 255;
-}
-
-/**
- * Incremental decoder: feed socket chunks in any split, get whole frames out. Keeps at most one
- * partial frame buffered.
- */
-export class FrameDecoder {
-  #pending: Buffer = Buffer.alloc(0);
-
-  push(chunk: Buffer): Frame[] {
-    let buf = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
-    const frames: Frame[] = [];
-    while (buf.length >= HEADER_SIZE) {
-      const length = buf.readUInt32BE(4);
-      if (buf.length < HEADER_SIZE + length) break;
-      // Copy so a frame never pins the (possibly large) chunk it came in.
-      frames.push({ type: buf[0]!, payload: Buffer.from(buf.subarray(HEADER_SIZE, HEADER_SIZE + length)) });
-      buf = buf.subarray(HEADER_SIZE + length);
-    }
-    this.#pending = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
-    return frames;
-  }
-
-  /** Bytes of an incomplete frame still waiting for the rest. */
-  get pendingBytes(): number {
-    return this.#pending.length;
-  }
 }
