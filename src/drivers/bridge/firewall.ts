@@ -13,7 +13,7 @@
  *   nat-OUTPUT       (output, dstnat)   fib daddr type local jump nat-prerouting-and-output
  *   nat-prerouting-and-output           dnat to <map lookups> for ports published on one address,
  *                                       then for ports published on 0.0.0.0 (any local address)
- *   raw-PREROUTING   (prerouting, raw)  iifname @route-localnet-bridges: drop 127/8 sources, destinations
+ *   filter-INPUT     (input, filter)    iifname @route-localnet-bridges: drop new 127/8 sources, destinations
  *   per bridge BR:   filter-forward-in__BR, filter-forward-out__BR,
  *                    nat-postrouting-in__BR (loopback and hairpin masquerade), nat-postrouting-out__BR
  *
@@ -25,8 +25,10 @@
  * Loopback: 127.0.0.1:port is DNATed in nat-OUTPUT; the packet keeps its 127.0.0.1 source, which
  * the kernel routes out of a bridge only with route_localnet=1 on it (set by the driver), and
  * nat-postrouting-in__BR masquerades it to the gateway address. route_localnet would also let a
- * container reach the host's loopback services (or spoof 127/8 sources): raw-PREROUTING drops
- * 127/8 addresses arriving from those bridges, before conntrack undoes the masquerade of replies.
+ * container reach the host's loopback services (or spoof 127/8 sources): filter-INPUT drops 127/8
+ * addresses arriving from those bridges for the host, except replies (ct direction reply: the
+ * masqueraded answers to loopback clients, 127.0.0.1 again once conntrack undid the NAT). Only
+ * what the host itself receives is guarded: frames bridged between containers are theirs.
  * nat-PREROUTING never DNATs 127/8 destinations: from outside, a loopback binding stays unreachable.
  * Hairpin: a container reaching a published port on a host address through its own bridge is
  * masqueraded too, so the reply comes back through the host and is un-NATed (whether or not
@@ -40,7 +42,7 @@ export const BASE_CHAIN = {
   postrouting: 'nat-POSTROUTING',
   prerouting: 'nat-PREROUTING',
   output: 'nat-OUTPUT',
-  raw: 'raw-PREROUTING',
+  input: 'filter-INPUT',
 } as const;
 export const JUMP_MAP = {
   forwardIn: 'filter-forward-in-jumps',
@@ -63,7 +65,7 @@ export const DNAT_MAP = {
   onAnyToAddr: 'dnat-on-any-to-addr',
   onAnyToPort: 'dnat-on-any-to-port',
 } as const;
-/** Bridges with route_localnet=1, guarded in raw-PREROUTING. */
+/** Bridges with route_localnet=1, guarded in filter-INPUT. */
 export const LOCALNET_SET = 'route-localnet-bridges';
 const LOOPBACK = '127.0.0.0/8';
 
@@ -125,12 +127,13 @@ const mapLookup = (key: unknown, map: string): NftExpr => ({ map: { key, data: `
 const fibLocal = (): NftExpr => expr.match({ fib: { result: 'type', flags: ['daddr'] } }, '==', 'local');
 const loopback = (field: 'saddr' | 'daddr', op: '==' | '!=' = '==') => expr.match(expr.payload('ip', field), op, expr.prefix(LOOPBACK));
 
-/** DNAT of published ports (prerouting and output) and the guard of route_localnet bridges. */
+/** DNAT of published ports (prerouting and output) and the guard of route_localnet bridges (input). */
 function publishingChains(table: TableRef): NftChain[] {
   const addrKey = expr.concat(expr.payload('ip', 'daddr'), expr.meta('l4proto'), expr.payload('th', 'dport'));
   const anyKey = expr.concat(expr.meta('l4proto'), expr.payload('th', 'dport'));
   const dnat = (key: unknown, toAddr: string, toPort: string): NftExpr => ({ dnat: { addr: mapLookup(key, toAddr), port: mapLookup(key, toPort) } });
   const fromBridge = () => expr.match(expr.meta('iifname'), '==', `@${LOCALNET_SET}`);
+  const newConnection = () => expr.match(expr.ct('direction'), '==', 'original');
   return [
     nft.chain(table, DNAT_CHAIN, [
       rule('PUBLISHED ON ADDRESS', dnat(addrKey, DNAT_MAP.onAddrToAddr, DNAT_MAP.onAddrToPort)),
@@ -145,12 +148,12 @@ function publishingChains(table: TableRef): NftChain[] {
     nft.chain(table, BASE_CHAIN.output, [rule(undefined, fibLocal(), expr.jump(DNAT_CHAIN))], { type: 'nat', hook: 'output', prio: -100, policy: 'accept' }),
     nft.chain(
       table,
-      BASE_CHAIN.raw,
+      BASE_CHAIN.input,
       [
-        rule('LOOPBACK SOURCE FROM BRIDGE', fromBridge(), loopback('saddr'), expr.drop()),
-        rule('LOOPBACK DESTINATION FROM BRIDGE', fromBridge(), loopback('daddr'), expr.drop()),
+        rule('LOOPBACK SOURCE FROM BRIDGE', fromBridge(), loopback('saddr'), newConnection(), expr.drop()),
+        rule('LOOPBACK DESTINATION FROM BRIDGE', fromBridge(), loopback('daddr'), newConnection(), expr.drop()),
       ],
-      { type: 'filter', hook: 'prerouting', prio: -300, policy: 'accept' },
+      { type: 'filter', hook: 'input', prio: 0, policy: 'accept' },
     ),
   ];
 }

@@ -250,7 +250,7 @@ describe('bridge plan: firewall', () => {
     assert.deepEqual(cmds.find((c) => c.add?.set)!.add!.set, { family: 'ip', table: 'berth', name: 'published-ports', type: ['ipv4_addr', 'inet_proto', 'inet_service'] });
     assert.deepEqual(cmds.find((c) => c.add?.chain)!.add!.chain, { family: 'ip', table: 'berth', name: 'filter-FORWARD', type: 'filter', hook: 'forward', prio: 0, policy: 'accept' });
     // base chains are flushed before their rules are added: ensuring twice never duplicates
-    // (filter-FORWARD, nat-POSTROUTING, and published ports' nat-PREROUTING, nat-OUTPUT, their DNAT chain, raw-PREROUTING)
+    // (filter-FORWARD, nat-POSTROUTING, and published ports' nat-PREROUTING, nat-OUTPUT, their DNAT chain, filter-INPUT)
     assert.equal(cmds.filter((c) => c.flush?.chain).length, 6);
   });
 
