@@ -223,8 +223,14 @@ export class Engine {
       }
       this.#endpoints.validate(net, cfg);
       const entry = { ...cfg, NetworkID: net.id };
-      if (c.state.Running) await this.sandboxes.connect(c, net, entry);
+      // In the config first: the sandbox picks the gateway endpoint among the configured networks.
       c.networks[net.name] = entry;
+      try {
+        if (c.state.Running) await this.sandboxes.connect(c, net, entry);
+      } catch (err) {
+        delete c.networks[net.name];
+        throw err;
+      }
       await this.#ports.refresh(c);
       await this.ctx.state.saveContainer(c);
       this.events.publish('network', 'connect', net.id, { container: c.id, name: net.name, type: net.driver });
