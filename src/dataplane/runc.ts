@@ -3,6 +3,8 @@
  * The runc calls the daemon makes itself (the shim makes create/start/exec). Every call carries
  * `--root`, so berth only ever sees its own containers.
  */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { conflict, isBerthError, notFound, systemError } from '../lib/errors.js';
 import { ExecError, run } from './exec.js';
 
@@ -69,6 +71,16 @@ export async function runcKill(
 /** Remove the container's runc state; `force` kills it first if it still runs. Unknown ids are notFound. */
 export async function runcDelete(root: string, id: string, opts: { force?: boolean; runtime?: string } = {}): Promise<void> {
   await runc(root, ['delete', ...(opts.force ? ['--force'] : []), id], id, opts.runtime ?? DEFAULT_RUNC);
+}
+
+/** Whether runc keeps any state for the container (a directory under its root), without a process. */
+export async function runcHasState(root: string, id: string): Promise<boolean> {
+  try {
+    await access(join(root, id));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The container's state, or undefined if runc does not know it. */

@@ -7,11 +7,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
-import { conflict, errorMessage, isBerthError, notModified, runAll, systemError, wrapError } from '../lib/errors.js';
+import { conflict, errorMessage, isBerthError, notModified, runAll, settleAll, systemError, wrapError } from '../lib/errors.js';
 import { log } from '../lib/log.js';
 import { nowRfc3339Nano } from '../lib/ids.js';
 import { failPoint, withUndo } from '../lib/undo.js';
-import { runcDelete, runcKill } from '../dataplane/runc.js';
+import { runcDelete, runcHasState, runcKill } from '../dataplane/runc.js';
 import { mountRootfs, removeContainerLayer, unmountRootfs } from '../runtime/rootfs.js';
 import { boundingCapabilities, buildOciSpec, resolveUser } from '../runtime/bundle.js';
 import type { ImageStore } from '../runtime/images/store.js';
@@ -89,7 +89,9 @@ export class Lifecycle {
     try {
       await withUndo(async (undo) => {
         await this.d.supervisor.cleanup(shimDir);
-        await runcDelete(this.#ctx.names.runcRoot(), c.id, { force: true }).catch(() => undefined);
+        if (await runcHasState(this.#ctx.names.runcRoot(), c.id)) {
+          await runcDelete(this.#ctx.names.runcRoot(), c.id, { force: true }).catch(() => undefined);
+        }
         const rootfs = await mountRootfs(this.#ctx.names.containerDir(c.id), this.d.images.rootfsDirById(c.imageId));
         undo.push('unmount rootfs', () => unmountRootfs(this.#ctx.names.containerDir(c.id)));
         failPoint('start:network');
@@ -212,10 +214,13 @@ export class Lifecycle {
 
   /** Undo what start did, best effort, in reverse: ports, network, runc state, shim dir, rootfs. */
   async #cleanupRun(c: ContainerRecord): Promise<void> {
-    await runAll(
+    // The process is gone, so these are independent: run them side by side.
+    await settleAll(
       [
-        () => this.d.ports.unpublish(c),
-        () => (c.sandboxId ? this.d.sandboxes.tearDown(c) : undefined),
+        async () => {
+          await this.d.ports.unpublish(c);
+          if (c.sandboxId) await this.d.sandboxes.tearDown(c);
+        },
         () => runcDelete(this.#ctx.names.runcRoot(), c.id, { force: true }),
         () => this.d.supervisor.cleanup(this.#ctx.names.shimDir(c.id)),
         () => unmountRootfs(this.#ctx.names.containerDir(c.id)),

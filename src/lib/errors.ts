@@ -65,6 +65,14 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Like `runAll`, for steps that do not depend on each other: they run concurrently. */
+export async function settleAll(steps: Array<() => Promise<unknown> | unknown>, context: string): Promise<void> {
+  const results = await Promise.allSettled(steps.map(async (step) => step()));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length === 1) throw wrapError(failures[0], context);
+  if (failures.length > 1) throw systemError(`${context}: ${failures.map(errorMessage).join('; ')}`, new AggregateError(failures));
+}
+
 /**
  * Teardown never stops at the first failure (CNI DEL semantics): run every step, then throw one
  * error that lists what failed, or nothing.
