@@ -24,9 +24,7 @@ export const REPO = (() => {
   return dir;
 })();
 const DIST_MAIN = join(REPO, 'dist/src/cli/main.js');
-/** Runs `berth daemon` while the berth CLI (DIST_MAIN) has not landed; busybox is then loaded with docker. */
-const DAEMON_ENTRY = join(REPO, 'dist/test/helpers/daemon-entry.js');
-const daemonCommand = (): string[] => (existsSync(DIST_MAIN) ? [DIST_MAIN, 'daemon'] : [DAEMON_ENTRY]);
+const DAEMON_COMMAND = [DIST_MAIN, 'daemon'];
 
 export interface RunResult {
   code: number;
@@ -101,7 +99,7 @@ export class TestHost {
   }
 
   static async start(opts: TestHostOptions = {}): Promise<TestHost> {
-    if (!existsSync(DIST_MAIN) && !existsSync(DAEMON_ENTRY)) throw new Error(`build first: ${DIST_MAIN} is missing (npm run build)`);
+    if (!existsSync(DIST_MAIN)) throw new Error(`build first: ${DIST_MAIN} is missing (npm run build)`);
     const tag = randomBytes(3).toString('hex').slice(0, 3).replace(/^[0-9]/, 'x');
     const prefix = `berth${tag}`;
     const netns = `berth-th-${tag}${randomBytes(2).toString('hex')}`;
@@ -119,7 +117,7 @@ export class TestHost {
   /** Start (or restart) the daemon inside the test host. */
   async startDaemon(): Promise<void> {
     this.#daemonLog = [];
-    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, '--', process.execPath, ...daemonCommand(), ...this.daemonArgs], {
+    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, '--', process.execPath, ...DAEMON_COMMAND, ...this.daemonArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...this.opts.env },
     });
@@ -130,7 +128,7 @@ export class TestHost {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}:\n${this.daemonLog}`);
       const version = ['version', '--format', '{{.Server.APIVersion}}'];
-      const ping = await (existsSync(DIST_MAIN) ? this.berth(version, { timeoutMs: 5_000 }) : this.docker(version, { timeoutMs: 5_000 })).catch(() => undefined);
+      const ping = await this.berth(version, { timeoutMs: 5_000 }).catch(() => undefined);
       if (ping?.code === 0) return;
       await sleep(50);
     }
@@ -155,9 +153,7 @@ export class TestHost {
   async loadBusybox(): Promise<void> {
     const script = spawn(join(REPO, 'scripts/busybox-rootfs.sh'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
     const importArgs = ['-H', `unix://${this.socket}`, 'image', 'import', '--change', 'CMD ["sh"]', '-', 'busybox:latest'];
-    const cli = existsSync(DIST_MAIN)
-      ? spawn(process.execPath, [DIST_MAIN, ...importArgs], { stdio: ['pipe', 'ignore', 'pipe'] })
-      : spawn('docker', importArgs, { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: join(this.dir, 'docker-config') } });
+    const cli = spawn(process.execPath, [DIST_MAIN, ...importArgs], { stdio: ['pipe', 'ignore', 'pipe'] });
     script.stdout!.pipe(cli.stdin!);
     const err: Buffer[] = [];
     cli.stderr!.on('data', (b: Buffer) => err.push(b));
@@ -184,7 +180,7 @@ export class TestHost {
   /** Stop the daemon and remove everything the instance made, then the test host itself. */
   async stop(): Promise<void> {
     await this.stopDaemon();
-    const purge = await runCommand(['nsenter', `--net=/run/netns/${this.netns}`, '--', process.execPath, ...daemonCommand(), 'purge', ...this.daemonArgs]);
+    const purge = await runCommand(['nsenter', `--net=/run/netns/${this.netns}`, '--', process.execPath, ...DAEMON_COMMAND, 'purge', ...this.daemonArgs]);
     await runCommand(['ip', 'netns', 'del', this.netns]);
     await rm(this.dir, { recursive: true, force: true });
     if (purge.code !== 0) throw new Error(`purge failed: ${purge.stderr}`);
