@@ -6,7 +6,7 @@
  *
  * Kernel calls per operation: create = 1 ip batch + 1 nft transaction (side by side, plus the
  * host init once) and the bridge's route_localnet (a /proc write in the daemon's namespace);
- * join = 2 ip batches; leave = 1; delete = 1 ip + 1 nft (side by side).
+ * join = 3 ip batches; leave = 1; delete = 1 ip + 1 nft (side by side).
  */
 import { IpBatch, listLinks } from '../../dataplane/ip.js';
 import { applyNft } from '../../dataplane/nft.js';
@@ -104,11 +104,12 @@ export class BridgeDriver implements NetworkDriver {
 
   async join(ep: EndpointState, net: NetworkState, sb: SandboxRef, undo: UndoStack): Promise<void> {
     const p = planNetwork(net, this.names);
-    const { host, container } = planJoin(p, ep, sb, this.names, this.opts.hostNetns);
+    const { host, container, announce } = planJoin(p, ep, sb, this.names, this.opts.hostNetns);
     await host.commit();
     undo.push(`delete veth ${ep.hostIfname}`, () => this.#deletePort(ep.hostIfname));
     failPoint('bridge.join');
     await container.commit();
+    await announce.commit();
   }
 
   async leave(ep: EndpointState, net: NetworkState, sb: SandboxRef): Promise<void> {

@@ -133,7 +133,7 @@ describe('bridge plan: links', () => {
       ipv4: '172.18.0.2/16',
       defaultGateway: '172.18.0.1',
     };
-    const { host, container } = planJoin(p, ep, { id: 's', netns: 'berth-s' }, names, 'testhost');
+    const { host, container, announce } = planJoin(p, ep, { id: 's', netns: 'berth-s' }, names, 'testhost');
     assert.equal(host.netns, 'testhost');
     assert.deepEqual(host.lines, [
       'link add berthvabcdef012 mtu 1500 master berth-012345678 up type veth peer name eth0 netns berth-s address 02:42:ac:12:00:02 mtu 1500',
@@ -142,6 +142,9 @@ describe('bridge plan: links', () => {
     ]);
     assert.equal(container.netns, 'berth-s');
     assert.deepEqual(container.lines, ['addr add 172.18.0.2/16 dev eth0', 'link set eth0 up', 'route replace default via 172.18.0.1 dev eth0']);
+    // the same MAC again: arp_notify's gratuitous ARP, now that the bridge port forwards
+    assert.equal(announce.netns, 'berth-s');
+    assert.deepEqual(announce.lines, ['link set eth0 address 02:42:ac:12:00:02']);
   });
 });
 

@@ -87,9 +87,13 @@ export function portAlias(names: InstanceNames, networkId: string): string {
 }
 
 /**
- * A join is two batches: the host side creates the veth pair with the container end already in
+ * A join is three batches: the host side creates the veth pair with the container end already in
  * the sandbox (named, MAC, MTU set at creation), attached and up; the container side addresses
- * it, brings it up (the sandbox's arp_notify then announces the new MAC) and sets the route.
+ * it, brings it up and sets the route; then `announce` sets the same MAC again, which makes the
+ * sandbox's arp_notify send a gratuitous ARP (Docker ≥ 28 sends unsolicited ARPs on join too).
+ * The ARP sent when the link comes up is usually lost: the bridge port only forwards once the
+ * kernel's linkwatch has seen the carrier, just after. Without the second one, containers that
+ * talked to a previous holder of the address keep its MAC until their entry times out.
  */
 export function planJoin(
   p: BridgeNetworkPlan,
@@ -97,7 +101,7 @@ export function planJoin(
   sb: SandboxRef,
   names: InstanceNames,
   hostNetns?: string,
-): { host: IpBatch; container: IpBatch } {
+): { host: IpBatch; container: IpBatch; announce: IpBatch } {
   const host = new IpBatch(hostNetns)
     .linkAdd({
       kind: 'veth',
@@ -117,7 +121,9 @@ export function planJoin(
   if (ep.ipv4) container.addrAdd(ep.ifname, ep.ipv4);
   container.linkSet(ep.ifname, { up: true });
   if (ep.defaultGateway) container.routeReplace({ dst: 'default', via: ep.defaultGateway, dev: ep.ifname });
-  return { host, container };
+  const announce = new IpBatch(sb.netns);
+  if (ep.ipv4 && ep.mac) announce.linkSet(ep.ifname, { address: ep.mac });
+  return { host, container, announce };
 }
 
 /** Re-attach ports of this network that lost their bridge (it was deleted and re-created). */
