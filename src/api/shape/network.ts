@@ -1,7 +1,9 @@
 /**
  * @module api/shape/network
- * Network JSON as Docker returns it (field order per the current API types; the docker CLI
- * prints the daemon's raw JSON, so the order is user-visible).
+ * Network JSON as Docker returns it. The docker CLI prints the daemon's raw JSON, so the field
+ * order is user-visible: berth speaks API 1.51, Docker 28's, whose inspect puts Containers
+ * between ConfigOnly and Options (v29 moved it after Labels). `network inspect | sed -n
+ * '/Containers/,/Options/p'` prints just the containers on Docker 28.
  */
 import type { EndpointRecord, NetworkRecord } from '../../engine/model.js';
 
@@ -30,8 +32,6 @@ export function networkJson({ net, endpoints }: NetworkJsonInput): Record<string
     Ingress: net.ingress,
     ConfigFrom: { Network: net.configFrom },
     ConfigOnly: net.configOnly,
-    Options: net.options,
-    Labels: net.labels,
   };
   if (endpoints) {
     const containers: Record<string, unknown> = {};
@@ -46,6 +46,8 @@ export function networkJson({ net, endpoints }: NetworkJsonInput): Record<string
     }
     out.Containers = containers;
   }
+  out.Options = net.options;
+  out.Labels = net.labels;
   return out;
 }
 
