@@ -28,12 +28,25 @@ export interface DnsStub {
   stop(): Promise<void>;
 }
 
-/** Start the stub inside the test host's netns at 127.0.0.1:5353 (the host must have been started with dns: [STUB_UPSTREAM]). */
-export async function startDnsStub(host: TestHost, table: Record<string, string[]>): Promise<DnsStub> {
+export interface DnsStubOptions {
+  /** An address the test host already has (default 127.0.0.1). */
+  address?: string;
+  /** Default STUB_PORT (5353). */
+  port?: number;
+}
+
+/**
+ * Start the stub inside the test host's netns, by default at 127.0.0.1:5353 (the host must have
+ * been started with dns: [STUB_UPSTREAM]). Another address lets it play a container's `--dns`
+ * server, e.g. one added to the test host's `lo`.
+ */
+export async function startDnsStub(host: TestHost, table: Record<string, string[]>, opts: DnsStubOptions = {}): Promise<DnsStub> {
   const self = fileURLToPath(import.meta.url);
+  const address = opts.address ?? '127.0.0.1';
+  const port = opts.port ?? STUB_PORT;
   const child: ChildProcess = spawn(
     'nsenter',
-    [`--net=/run/netns/${host.netns}`, '--', process.execPath, self, '127.0.0.1', String(STUB_PORT), JSON.stringify(table)],
+    [`--net=/run/netns/${host.netns}`, '--', process.execPath, self, address, String(port), JSON.stringify(table)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];
