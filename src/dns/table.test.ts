@@ -172,3 +172,30 @@ test('a large table (10k containers) builds and answers', () => {
   assert.deepEqual(addrs(t.lookup('10.0.0.1', 'n9999', 'A')), ['10.0.39.15']);
   assert.equal((addrs(t.lookup('10.0.0.1', 'alias3', 'A')) as string[]).length, 1000);
 });
+
+test('aliases are per network: an alias given on connect answers only there, with that network address', () => {
+  // box: on front with its name only, connected to rear with --alias store (network connect --alias)
+  const front: DnsNetwork = { id: 'f', name: 'front', internal: false, subnets: ['10.7.0.0/24'], endpoints: [
+    { containerId: 'box', ipv4: '10.7.0.2', names: ['box', 'boxhost'] },
+    { containerId: 'f-only', ipv4: '10.7.0.3', names: ['fonly'] },
+  ] };
+  const rear: DnsNetwork = { id: 'r', name: 'rear', internal: false, subnets: ['10.8.0.0/24'], endpoints: [
+    { containerId: 'box', ipv4: '10.8.0.2', names: ['box', 'store', 'boxhost'] },
+    { containerId: 'r-only', ipv4: '10.8.0.3', names: ['ronly'] },
+  ] };
+  const t = NameTable.build([front, rear]);
+  assert.deepEqual(addrs(t.lookup('10.8.0.3', 'store', 'A')), ['10.8.0.2']);
+  assert.deepEqual(addrs(t.lookup('10.8.0.3', 'box', 'A')), ['10.8.0.2']);
+  assert.deepEqual(addrs(t.lookup('10.8.0.3', 'boxhost', 'A')), ['10.8.0.2']);
+  assert.deepEqual(t.lookup('10.7.0.3', 'store', 'A'), { kind: 'forward' });
+  assert.deepEqual(t.lookup('10.7.0.3', 'store.rear', 'A'), { kind: 'forward' });
+  assert.deepEqual(addrs(t.lookup('10.7.0.3', 'box', 'A')), ['10.7.0.2']);
+  // PTR names the container by its first name on the network of that address
+  assert.deepEqual(t.lookup('10.7.0.3', '2.0.7.10.in-addr.arpa', 'PTR'), { kind: 'ptr', name: 'box.front.' });
+  assert.deepEqual(t.lookup('10.8.0.3', '2.0.8.10.in-addr.arpa', 'PTR'), { kind: 'ptr', name: 'box.rear.' });
+  // after a disconnect from rear (the table is rebuilt without that endpoint) its names there are gone
+  const after = NameTable.build([front, { ...rear, endpoints: rear.endpoints.filter((e) => e.containerId !== 'box') }]);
+  assert.deepEqual(after.lookup('10.8.0.3', 'store', 'A'), { kind: 'forward' });
+  assert.deepEqual(after.lookup('10.8.0.3', 'box', 'A'), { kind: 'forward' });
+  assert.deepEqual(after.lookup('10.8.0.3', '2.0.8.10.in-addr.arpa', 'PTR'), { kind: 'nxdomain' });
+});
