@@ -50,6 +50,12 @@ describe('network JSON', () => {
     });
   });
 
+  it('Containers in container ID order, as Go encodes a map', () => {
+    const other = { ...ep, id: 'f'.repeat(64), containerId: 'b'.repeat(64), ipv4: '172.18.0.3/16' };
+    const out = networkJson({ net, endpoints: [{ ep, containerName: 'web' }, { ep: other, containerName: 'db' }] });
+    assert.deepEqual(Object.keys(out.Containers as object), ['b'.repeat(64), 'c'.repeat(64)]);
+  });
+
   it('list: no Containers', () => {
     assert.deepEqual(Object.keys(networkJson({ net })).slice(-3), ['ConfigOnly', 'Options', 'Labels']);
   });

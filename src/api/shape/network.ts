@@ -34,8 +34,10 @@ export function networkJson({ net, endpoints }: NetworkJsonInput): Record<string
     ConfigOnly: net.configOnly,
   };
   if (endpoints) {
+    // Go encodes maps with sorted keys: containers come in ID order, not in joining order.
     const containers: Record<string, unknown> = {};
-    for (const { ep, containerName } of endpoints) {
+    const byId = [...endpoints].sort((a, b) => (a.ep.containerId < b.ep.containerId ? -1 : a.ep.containerId > b.ep.containerId ? 1 : 0));
+    for (const { ep, containerName } of byId) {
       containers[ep.containerId] = {
         Name: containerName,
         EndpointID: ep.id,
