@@ -6,10 +6,11 @@
  *
  * Kernel calls per operation: create = 1 ip batch + 1 nft transaction (side by side, plus the
  * host init once) and the bridge's route_localnet (a /proc write in the daemon's namespace);
- * join = 3 ip batches; leave = 1; delete = 1 ip + 1 nft (side by side).
+ * join = 3 ip batches; leave = 1 (+ 2 conntrack deletions); delete = 1 ip + 1 nft (side by side).
  */
 import { IpBatch, listLinks } from '../../dataplane/ip.js';
 import { applyNft } from '../../dataplane/nft.js';
+import { conntrackForget } from '../../dataplane/conntrack.js';
 import { forbidden } from '../../lib/errors.js';
 import type { InstanceNames } from '../../lib/names.js';
 import { failPoint, type UndoStack } from '../../lib/undo.js';
@@ -116,6 +117,8 @@ export class BridgeDriver implements NetworkDriver {
     void net;
     void sb;
     await this.#deletePort(ep.hostIfname);
+    // the address goes back to the pool: its old connections must not let the next holder in
+    if (ep.ipv4) await conntrackForget([ep.ipv4.split('/')[0]!], this.#ns);
   }
 
   /** Published ports on the host's loopback are routed out of the bridge (see firewall.ts). */
