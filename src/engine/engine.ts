@@ -5,7 +5,7 @@
  * engine. Everything else delegates to the services.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { conflict, invalidParameter, isBerthError } from '../lib/errors.js';
+import { conflict, forbidden, invalidParameter, isBerthError } from '../lib/errors.js';
 import { checkContainerName, newId, nowRfc3339Nano, randomName, ZERO_TIME } from '../lib/ids.js';
 import { KeyedMutex } from '../lib/mutex.js';
 import type { InstanceNames } from '../lib/names.js';
@@ -217,7 +217,8 @@ export class Engine {
       if (mode === 'host' || mode.startsWith('container:')) {
         throw invalidParameter('container sharing network namespace with another container or host cannot be connected to any other network');
       }
-      if (c.networks[net.name]) throw conflict(`endpoint with name ${c.name} already exists in network ${net.name}`);
+      // libnetwork's CreateEndpoint: a Forbidden error (403), not a conflict
+      if (c.networks[net.name]) throw forbidden(`endpoint with name ${c.name} already exists in network ${net.name}`);
       if (mode === 'none' || net.driver === 'null') {
         throw invalidParameter('container cannot be connected to multiple networks with one of the networks in private (none) mode');
       }
