@@ -32,6 +32,7 @@ export interface NetworkCreateRequest {
 
 export const PREDEFINED = ['bridge', 'host', 'none'] as const;
 const BRIDGE_NAME_OPT = 'com.docker.network.bridge.name';
+const NOT_A_SWARM_MANAGER = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
 
 export function isPredefinedName(name: string): boolean {
   return (PREDEFINED as readonly string[]).includes(name);
@@ -65,6 +66,8 @@ export class NetworkService {
   async create(req: NetworkCreateRequest): Promise<{ Id: string; Warning: string }> {
     const name = req.Name ?? '';
     if (isPredefinedName(name)) throw forbidden(`operation is not permitted on predefined ${name} network `);
+    // Docker's check for a daemon outside a swarm (moby daemon/network.go createNetwork); berth never is in one.
+    if (req.Driver === 'overlay') throw forbidden(NOT_A_SWARM_MANAGER);
     if (!name.trim()) throw invalidParameter('invalid name: name is empty');
     return this.ctx.locks.run('networks', async () => {
       if (this.ctx.state.networkByName(name)) throw conflict(`network with name ${name} already exists`);
