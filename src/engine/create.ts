@@ -4,7 +4,7 @@
  * user's config, the network mode and endpoints resolved, and Docker's conflict checks. Pure
  * apart from the lookups it is handed.
  */
-import { invalidParameter, notFound } from '../lib/errors.js';
+import { invalidParameter } from '../lib/errors.js';
 import { shortId } from '../lib/ids.js';
 import type { ContainerConfig, EndpointConfig, HostConfig, NetworkRecord } from './model.js';
 import { parseNetworkMode } from './sandboxes.js';
@@ -130,7 +130,12 @@ export function resolveNetworks(
   endpoints = Object.fromEntries(Object.entries(endpoints).map(([k, v]) => [k === 'default' ? 'bridge' : k, v]));
   const add = (ref: string, cfg: EndpointConfig | null | undefined) => {
     const net = find(ref);
-    if (!net) throw notFound(`network ${ref} not found`);
+    // Docker creates the container anyway and fails its start ("failed to set up container
+    // networking: network x not found"); a 404 here would make the docker CLI try a pull.
+    if (!net) {
+      out[ref] = { ...(cfg ?? {}), NetworkID: '' };
+      return;
+    }
     if (out[net.name]) return;
     out[net.name] = { ...(cfg ?? {}), NetworkID: net.id };
   };

@@ -140,7 +140,7 @@ export class Engine {
       const config = mergeConfig(id, req, image.config, req.Image!);
       const warnings = checkNetworkModeConflicts(config, req, hostConfig);
       const networks = resolveNetworks(hostConfig, req.NetworkingConfig?.EndpointsConfig ?? {}, (ref) => this.ctx.state.findNetwork(ref));
-      for (const [netName, cfg] of Object.entries(networks)) this.#endpoints.validate(this.ctx.state.network(netName), cfg);
+      for (const [netName, cfg] of Object.entries(networks)) if (cfg.NetworkID) this.#endpoints.validate(this.ctx.state.network(netName), cfg);
       const [path, ...args] = resolveCommand(image.config, config.Cmd ?? undefined, config.Entrypoint ?? undefined);
       const c: ContainerRecord = {
         id,

@@ -4,7 +4,7 @@
  * route (Docker's gateway-endpoint choice) and the DNS redirect to the embedded resolver. Also
  * connect/disconnect while it runs, and its /etc/hosts and /etc/resolv.conf.
  */
-import { conflict, invalidParameter, runAll } from '../lib/errors.js';
+import { conflict, invalidParameter, notFound, runAll } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { UndoStack, withUndo } from '../lib/undo.js';
 import type { SandboxRef } from '../drivers/driver.js';
@@ -170,7 +170,7 @@ export class SandboxService {
     const list: Array<{ net: NetworkRecord; cfg: EndpointConfig }> = [];
     for (const [name, cfg] of Object.entries(c.networks)) {
       const net = this.ctx.state.networks.get(cfg.NetworkID) ?? this.ctx.state.findNetwork(name);
-      if (!net) throw invalidParameter(`network ${name} not found`);
+      if (!net) throw notFound(`failed to set up container networking: network ${name} not found`);
       list.push({ net, cfg });
     }
     return list.sort(
