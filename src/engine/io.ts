@@ -75,17 +75,20 @@ export class Hub extends EventEmitter {
         resolve();
       };
       const onExit = () => {
+        // This run is over: the client leaving later must not close the next run's stdin.
+        opts.stdin?.off('end', onStdinEnd);
         opts.sink.end();
         finish();
       };
       const onStdin = (chunk: Buffer) => this.writeStdin(chunk);
+      const onStdinEnd = () => {
+        if (opts.stdinOnce) this.closeStdin();
+      };
       this.on('output', onOutput);
       this.on('exit', onExit);
       if (opts.stdin) {
         opts.stdin.on('data', onStdin);
-        opts.stdin.once('end', () => {
-          if (opts.stdinOnce) this.closeStdin();
-        });
+        opts.stdin.once('end', onStdinEnd);
       }
       opts.gone.then(finish, finish);
     });
