@@ -99,3 +99,9 @@ export async function runcList(root: string, opts: { runtime?: string } = {}): P
   const parsed = JSON.parse(out.trim() || 'null') as RuncState[] | null;
   return parsed ?? [];
 }
+
+/** The host PIDs of every process in the container (`runc ps`, read from its cgroup). */
+export async function runcPids(root: string, id: string, opts: { runtime?: string } = {}): Promise<number[]> {
+  const out = await runc(root, ['ps', '--format', 'json', id], id, opts.runtime ?? DEFAULT_RUNC);
+  return (JSON.parse(out.trim() || '[]') as number[] | null) ?? [];
+}

@@ -31,7 +31,8 @@ import { PortService } from './ports.js';
 import { DnsView } from './dns-view.js';
 import { checkNetworkModeConflicts, mergeConfig, normalizeHostConfig, resolveNetworks, type CreateRequest } from './create.js';
 import type { ContainerRecord, EndpointConfig, NetworkRecord } from './model.js';
-import { matchContainerFilters, type Filters } from './filters.js';
+import { checkFilterKeys, matchContainerFilters, matchLabels, parseTimestamp, type Filters } from './filters.js';
+import { containerTop, type TopResult } from './top.js';
 import type { Readable } from 'node:stream';
 
 export interface EngineDeps {
@@ -184,6 +185,33 @@ export class Engine {
       .filter((c) => matchContainerFilters(c, opts.filters, this.ctx.state))
       .sort((a, b) => b.created.localeCompare(a.created));
     return limit ? list.slice(0, limit) : list;
+  }
+
+  /** docker top: the container's processes as the host's `ps` prints them. */
+  top(ref: string, psArgs: string): Promise<TopResult> {
+    return containerTop(this.ctx.state.container(ref), psArgs, this.ctx.names.runcRoot(), this.ctx.opts.runtimePath);
+  }
+
+  /** docker container prune: remove every container that is not running and matches; their IDs (moby ContainersPrune). */
+  async pruneContainers(filters: Filters): Promise<string[]> {
+    checkFilterKeys(filters, ['label', 'label!', 'until']);
+    const until = filters.get('until') ?? [];
+    if (until.length > 1) throw invalidParameter('more than one until filter specified');
+    const before = until.length ? parseTimestamp(until[0]!) : undefined;
+    const deleted: string[] = [];
+    for (const c of [...this.ctx.state.containers.values()]) {
+      if (c.state.Running || (before !== undefined && Date.parse(c.created) > before)) continue;
+      const labels = c.config.Labels ?? {};
+      if (!matchLabels(filters.get('label') ?? [], labels)) continue;
+      if (filters.has('label!') && matchLabels(filters.get('label!')!, labels)) continue;
+      try {
+        await this.lifecycle.remove(c.id, { force: false });
+        deleted.push(c.id);
+      } catch (err) {
+        log.warn(`failed to prune container ${c.id}`, err);
+      }
+    }
+    return deleted;
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -157,6 +157,16 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
     return { status: 201, json: { Id: id } };
   };
 
+  const top: Handler = async (ctx) => {
+    return { status: 200, json: await engine.top(ctx.params.id!, ctx.query.get('ps_args') || '-ef') };
+  };
+
+  const prune: Handler = async (ctx) => {
+    const deleted = await engine.pruneContainers(ctx.filters());
+    // berth keeps no writable layer size per container: nothing to report as reclaimed.
+    return { status: 200, json: { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: 0 } };
+  };
+
   router.add('GET', '/containers/json', list);
   router.add('POST', '/containers/create', create);
   router.add('GET', '/containers/{id}/json', inspect);
@@ -171,6 +181,8 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
   router.add('GET', '/containers/{id}/logs', logs);
   router.add('POST', '/containers/{id}/attach', attach);
   router.add('POST', '/containers/{id}/exec', execCreate);
+  router.add('GET', '/containers/{id}/top', top);
+  router.add('POST', '/containers/prune', prune);
 }
 
 /** Docker's since/until: unix seconds with optional fraction, or RFC3339. */
