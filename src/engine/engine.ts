@@ -5,7 +5,7 @@
  * engine. Everything else delegates to the services.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { conflict, forbidden, invalidParameter, isBerthError } from '../lib/errors.js';
+import { conflict, forbidden, invalidParameter, isBerthError, systemError } from '../lib/errors.js';
 import { checkContainerName, newId, nowRfc3339Nano, randomName, ZERO_TIME } from '../lib/ids.js';
 import { KeyedMutex } from '../lib/mutex.js';
 import type { InstanceNames } from '../lib/names.js';
@@ -276,7 +276,10 @@ export class Engine {
     }
     await this.ctx.locks.run(c.id, async () => {
       const name = net?.name ?? netRef;
-      if (!c.networks[name]) throw invalidParameter(`container ${c.id} is not connected to the network ${name}`);
+      // moby's wording differs by state (DisconnectFromNetwork / disconnectFromNetwork); both are plain 500s.
+      if (!c.networks[name]) {
+        throw systemError(`container ${c.id} is not connected to ${c.state.Running && net ? 'network' : 'the network'} ${name}`);
+      }
       if (net && c.hostConfig.NetworkMode === 'host' && net.driver === 'host') {
         throw invalidParameter('cannot disconnect container from host network - container was created in host network mode');
       }

@@ -4,7 +4,7 @@
  * answer the way Docker does.
  */
 import { join } from 'node:path';
-import { invalidParameter } from '../../lib/errors.js';
+import { invalidParameter, wrapError } from '../../lib/errors.js';
 import { containerStatus } from '../../lib/human.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ContainerRecord } from '../../engine/model.js';
@@ -84,7 +84,12 @@ export function registerContainerRoutes(router: Router, engine: Engine): void {
   };
 
   const kill: Handler = async (ctx) => {
-    await engine.lifecycle.kill(ctx.params.id!, ctx.query.get('signal') || 'SIGKILL');
+    try {
+      await engine.lifecycle.kill(ctx.params.id!, ctx.query.get('signal') || 'SIGKILL');
+    } catch (err) {
+      // moby's postContainersKill wraps every failure (API >= 1.20), keeping its kind.
+      throw wrapError(err, `cannot kill container: ${ctx.params.id}`);
+    }
     return { status: 204 };
   };
 
