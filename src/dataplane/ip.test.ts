@@ -20,11 +20,16 @@ describe('IpBatch lines', () => {
     assert.deepEqual(b.lines, [
       'link add br0 address 02:00:00:00:00:01 mtu 1400 up type bridge',
       'link add eth1 link eth0 netns sb type macvlan mode bridge',
-      'addr add 10.0.0.1/24 dev br0',
+      'addr add 10.0.0.1/24 broadcast + dev br0',
       'route replace default via 10.0.0.254 dev br0',
       'route del 10.9.0.0/16',
       'link del veth0',
     ]);
+  });
+
+  it('gives IPv4 addresses up to /30 their broadcast address, none to /31, /32 and IPv6', () => {
+    const b = new IpBatch().addrAdd('e0', '10.0.0.2/30').addrAdd('e0', '10.0.0.4/31').addrAdd('e0', '10.0.0.9/32').addrAdd('e0', 'fd00::2/64');
+    assert.deepEqual(b.lines, ['addr add 10.0.0.2/30 broadcast + dev e0', 'addr add 10.0.0.4/31 dev e0', 'addr add 10.0.0.9/32 dev e0', 'addr add fd00::2/64 dev e0']);
   });
 
   it('refuses words that would change how a line is read', () => {

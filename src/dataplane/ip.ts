@@ -152,8 +152,11 @@ export class IpBatch {
     return this.raw(['link', 'set', name, 'type', 'bridge_slave', 'hairpin', on ? 'on' : 'off']);
   }
 
+  /** IPv4 prefixes up to /30 get their broadcast address, as Docker's netlink library sets it (`brd 172.17.255.255`). */
   addrAdd(dev: string, cidr: string, opts: { tolerate?: Tolerate } = {}): this {
-    return this.raw(['addr', 'add', cidr, 'dev', dev], { undo: ['addr', 'del', cidr, 'dev', dev], ...opts });
+    const v4 = /^\d+\.\d+\.\d+\.\d+\/(\d+)$/.exec(cidr);
+    const brd = v4 && Number(v4[1]) < 31 ? ['broadcast', '+'] : [];
+    return this.raw(['addr', 'add', cidr, ...brd, 'dev', dev], { undo: ['addr', 'del', cidr, 'dev', dev], ...opts });
   }
 
   addrDel(dev: string, cidr: string, opts: { tolerate?: Tolerate } = { tolerate: 'missing' }): this {

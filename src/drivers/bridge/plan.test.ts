@@ -104,7 +104,7 @@ describe('bridge plan: links', () => {
     assert.match(mac, /^[0-9a-f][26ae](:[0-9a-f]{2}){5}$/);
     assert.deepEqual(planBridgeLinks(p, 'create', mac).lines, [
       `link add berth-012345678 address ${mac} mtu 1400 up type bridge`,
-      'addr add 172.18.0.1/16 dev berth-012345678',
+      'addr add 172.18.0.1/16 broadcast + dev berth-012345678',
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('bridge plan: links', () => {
     assert.deepEqual(planBridgeLinks(p, 'restore', '02:00:00:00:00:01').lines, [
       'link add berth-012345678 address 02:00:00:00:00:01 mtu 1500 type bridge',
       'link set berth-012345678 mtu 1500 up',
-      'addr add 172.18.0.1/16 dev berth-012345678',
+      'addr add 172.18.0.1/16 broadcast + dev berth-012345678',
     ]);
     const iso = planNetwork(net({ internal: true }, { 'com.docker.network.bridge.gateway_mode_ipv4': 'isolated' }), names);
     assert.equal(iso.gatewayCidr, undefined);
@@ -141,7 +141,7 @@ describe('bridge plan: links', () => {
       'neigh replace 172.18.0.2 lladdr 02:42:ac:12:00:02 dev berth-012345678 nud stale',
     ]);
     assert.equal(container.netns, 'berth-s');
-    assert.deepEqual(container.lines, ['addr add 172.18.0.2/16 dev eth0', 'link set eth0 up', 'route replace default via 172.18.0.1 dev eth0']);
+    assert.deepEqual(container.lines, ['addr add 172.18.0.2/16 broadcast + dev eth0', 'link set eth0 up', 'route replace default via 172.18.0.1 dev eth0']);
     // the same MAC again: arp_notify's gratuitous ARP, now that the bridge port forwards
     assert.equal(announce.netns, 'berth-s');
     assert.deepEqual(announce.lines, ['link set eth0 address 02:42:ac:12:00:02']);
