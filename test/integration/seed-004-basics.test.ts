@@ -130,12 +130,12 @@ for (const name of CLIS) {
       const latest = (await ok(['ps', '-lq'])).trim();
       const ip = await ipOn(latest, 'bridge');
       const bridge = (await ok(['network', 'inspect', '--format', '{{index .Options "com.docker.network.bridge.name"}}', 'bridge'])).trim();
-      assert.match((await host.sh(['ip', '-o', '-4', 'addr', 'show', 'dev', bridge])).stdout, /inet 172\.17\.0\.1\/16 /);
+      assert.match((await host.sh(['ip', '-o', '-4', 'addr', 'show', 'dev', bridge])).stdout, /inet 172\.17\.0\.1\/16 brd 172\.17\.255\.255 /);
       assert.equal((await ok(['network', 'inspect', '--format', '{{json .IPAM.Config}}', 'bridge'])).trim(), '[{"Subnet":"172.17.0.0/16","Gateway":"172.17.0.1"}]');
 
       const links = await ok(['exec', latest, 'ip', '-o', 'link']);
       assert.deepEqual(ifnames(links), ['lo', 'eth0']); // a private lo plus eth0
-      assert.match(await ok(['exec', latest, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0']), new RegExp(`inet ${ip.replace(/\./g, '\\.')}/16 `));
+      assert.match(await ok(['exec', latest, 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0']), new RegExp(`inet ${ip.replace(/\./g, '\\.')}/16 brd 172\\.17\\.255\\.255 scope global eth0`));
       assert.match(await ok(['exec', latest, 'ip', 'route']), /^default via 172\.17\.0\.1 dev eth0/m);
       // the other end of eth0: a veth in the host, enslaved to the bridge
       const peerIndex = (await ok(['exec', latest, 'cat', '/sys/class/net/eth0/iflink'])).trim();
