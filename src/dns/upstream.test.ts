@@ -78,3 +78,15 @@ test('TCP forwarding: a dead upstream (connection refused) moves on quickly', as
   f.close();
   await stub.close();
 });
+
+test('UDP forwarding: an upstream nobody listens on (port unreachable) moves on at once, not after the timeout', async () => {
+  const stub = await StubUpstream.start('127.0.0.126', (q) => reply(q, ['192.0.2.4']));
+  const f = new Forwarder({ timeoutMs: 3000 });
+  const started = Date.now();
+  const out = await forwardOnce(f, queryBytes('u.example', TYPE.A), ['127.0.0.127:9', stub.spec]);
+  assert.deepEqual(decodeMessage(out as Buffer).answers.map((a) => a.data), ['192.0.2.4']);
+  assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+  assert.equal(await forwardOnce(f, queryBytes('u.example', TYPE.A), ['127.0.0.127:9']), 'servfail');
+  f.close();
+  await stub.close();
+});

@@ -7,10 +7,12 @@
  * TCP and the full one relayed if the client can take it. Queries that came over TCP go over
  * TCP. At most `maxConcurrent` forwards run at once (Docker 1024); beyond that, REFUSED.
  *
- * UDP goes through a few long-lived sockets (no bind per query) with a random query ID per
- * forward; a reply counts only if it comes from the address and port asked, carries that ID
- * and echoes the question. Each socket is replaced after `ROTATE_AFTER` queries so the source
- * port keeps changing (spoofing a reply needs port, ID and question right).
+ * UDP goes through a few long-lived sockets per upstream (no bind per query), each connected to
+ * that upstream so the kernel reports "connection refused" (an upstream that is not listening
+ * fails at once, as Docker's per-query dial does, instead of after the timeout). Every forward
+ * gets a random query ID; a reply counts only if it comes from the address and port asked,
+ * carries that ID and echoes the question. Each socket is replaced after `ROTATE_AFTER` queries
+ * so the source port keeps changing (spoofing a reply needs port, ID and question right).
  */
 import { randomFillSync } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
@@ -21,8 +23,10 @@ import { FLAG, RCODE } from './wire.js';
 export const MAX_UPSTREAMS = 3;
 export const DEFAULT_TIMEOUT_MS = 4000;
 export const DEFAULT_MAX_CONCURRENT = 1024;
-const SOCKETS_PER_FAMILY = 4;
+const SOCKETS_PER_UPSTREAM = 4;
 const ROTATE_AFTER = 2000;
+/** Upstreams with open sockets at once; beyond that the least recently added idle one closes. */
+const MAX_POOLS = 64;
 
 export interface ForwarderOptions {
   timeoutMs?: number;
@@ -38,7 +42,7 @@ export class Forwarder {
   readonly #timeoutMs: number;
   readonly #maxConcurrent: number;
   readonly #isSelf: (host: string, port: number) => boolean;
-  readonly #pools = new Map<4 | 6, UdpPool>();
+  readonly #pools = new Map<string, UdpPool>(); // by "host port"
   readonly #parsed = new Map<string, HostPort | null>();
   #inFlight = 0;
   #closed = false;
@@ -82,12 +86,27 @@ export class Forwarder {
 
   async #exchange(server: HostPort, query: Buffer, questionEnd: number, tcp: boolean, clientLimit: number): Promise<Buffer | null> {
     if (tcp) return tcpExchange(server, query, questionEnd, this.#timeoutMs);
-    let pool = this.#pools.get(server.family);
-    if (!pool) this.#pools.set(server.family, (pool = new UdpPool(server.family)));
-    const reply = await pool.exchange(server, query, questionEnd, this.#timeoutMs);
+    const reply = await this.#pool(server).exchange(query, questionEnd, this.#timeoutMs);
     if (!reply || !(reply.readUInt16BE(2) & FLAG.TC)) return reply;
     const full = await tcpExchange(server, query, questionEnd, this.#timeoutMs);
     return full && full.length <= clientLimit ? full : reply;
+  }
+
+  #pool(server: HostPort): UdpPool {
+    const key = `${server.host} ${server.port}`;
+    let pool = this.#pools.get(key);
+    if (pool) return pool;
+    if (this.#pools.size >= MAX_POOLS) {
+      for (const [k, p] of this.#pools) {
+        if (p.idle) {
+          p.close();
+          this.#pools.delete(k);
+          break;
+        }
+      }
+    }
+    this.#pools.set(key, (pool = new UdpPool(server)));
+    return pool;
   }
 
   #endpoint(text: string): HostPort | null {
@@ -119,16 +138,28 @@ interface Pending {
 class Channel {
   readonly pending = new Map<number, Pending>();
   uses = 0;
+  /** Settles once the socket is connected (false: it could not be). */
+  ready: Promise<boolean> = Promise.resolve(true);
   constructor(readonly socket: UdpSocket) {}
+
+  /** The upstream refused (ICMP port unreachable): every query waiting on it fails now. */
+  failAll(): void {
+    for (const pending of [...this.pending.values()]) pending.done(null);
+  }
 }
 
 class UdpPool {
   readonly #channels: Channel[] = [];
   readonly #retired = new Set<Channel>();
   #next = 0;
-  constructor(readonly family: 4 | 6) {}
+  constructor(readonly server: HostPort) {}
 
-  exchange(server: HostPort, query: Buffer, questionEnd: number, timeoutMs: number): Promise<Buffer | null> {
+  get idle(): boolean {
+    return [...this.#channels, ...this.#retired].every((c) => c.pending.size === 0);
+  }
+
+  exchange(query: Buffer, questionEnd: number, timeoutMs: number): Promise<Buffer | null> {
+    const server = this.server;
     const channel = this.#pick();
     let id = randomId();
     while (channel.pending.has(id)) id = randomId();
@@ -149,22 +180,40 @@ class UdpPool {
         timer: setTimeout(() => done(null), timeoutMs),
       };
       channel.pending.set(id, pending);
-      channel.socket.send(sent, server.port, server.host, (err) => err && done(null));
+      void channel.ready.then((connected) => {
+        if (!connected) return done(null);
+        if (settled) return;
+        try {
+          channel.socket.send(sent, (err) => err && done(null));
+        } catch {
+          done(null); // closed meanwhile
+        }
+      });
     });
   }
 
   #pick(): Channel {
-    const slot = this.#next++ % SOCKETS_PER_FAMILY;
+    const slot = this.#next++ % SOCKETS_PER_UPSTREAM;
     let channel: Channel | undefined = this.#channels[slot];
     if (channel && channel.uses >= ROTATE_AFTER) {
       this.#retireIfIdle(channel, true);
       channel = undefined;
     }
     if (!channel) {
-      const socket = createSocket(this.family === 4 ? 'udp4' : 'udp6');
+      const socket = createSocket(this.server.family === 4 ? 'udp4' : 'udp6');
       const fresh = new Channel(socket);
       socket.on('message', (msg, rinfo) => onReply(fresh, msg, rinfo));
-      socket.on('error', () => undefined); // a send error also reaches its callback; timeouts cover the rest
+      // On a connected socket a refusal arrives as an error without saying which query caused it;
+      // all of them went to the one upstream that refused. Other errors: send callbacks and timeouts.
+      socket.on('error', (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED' && fresh.failAll());
+      fresh.ready = new Promise((resolve) => {
+        try {
+          socket.connect(this.server.port, this.server.host, () => resolve(true));
+          socket.once('error', () => resolve(false)); // a connect failure; a no-op once connected
+        } catch {
+          resolve(false);
+        }
+      });
       socket.unref();
       this.#channels[slot] = channel = fresh;
     }
