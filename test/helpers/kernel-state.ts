@@ -86,6 +86,7 @@ export async function snapshot(host: TestHost): Promise<Snapshot> {
     host.berth(['network', 'ls', '--format', '{{.Name}}']),
     host.berth(['ps', '-aq']),
   ]);
+  for (const r of [nets, ps]) if (r.code !== 0) throw new Error(`snapshot: berth failed: ${r.stderr}`);
   const lines = (s: string) => s.split('\n').filter(Boolean).sort();
   return { links: l, addresses: a, netns: n, nft: f, networks: lines(nets.stdout), containers: lines(ps.stdout) };
 }

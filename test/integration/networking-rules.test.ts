@@ -171,7 +171,10 @@ describe('networking rules (bridge driver)', { skip: !root && 'needs root' }, ()
       const [t1, t2, talkSubnet] = [await ipOf('t1', 'talk'), await ipOf('t2', 'talk'), await subnetOf('talk')];
       assert.equal(await pings('t2', t1), true);
       await cleanup(['t1', 't2'], ['talk']);
+      // the drop needs bridged frames to pass the IP hooks: berth turns br_netfilter on, as Docker does
+      assert.equal((await host.sh(['sysctl', '-qw', 'net.bridge.bridge-nf-call-iptables=0'])).code, 0);
       await ok(['network', 'create', '-o', 'com.docker.network.bridge.enable_icc=false', 'quiet']);
+      assert.equal((await host.sh(['sysctl', '-n', 'net.bridge.bridge-nf-call-iptables'])).stdout, '1\n');
       assert.equal(await subnetOf('quiet'), talkSubnet);
       assert.equal(await ok(['network', 'inspect', '--format', '{{json .Options}}', 'quiet']), '{"com.docker.network.bridge.enable_icc":"false"}\n');
       await ok(['run', '-d', '--name', 'q1', '--network', 'quiet', ...SLEEP]);
@@ -184,6 +187,7 @@ describe('networking rules (bridge driver)', { skip: !root && 'needs root' }, ()
       assert.equal(await pings('q2', gateway), true);
       assert.equal(await seenFrom('q2'), HOST_ADDR);
     } finally {
+      await host.sh(['sysctl', '-qw', 'net.bridge.bridge-nf-call-iptables=1']);
       await cleanup(['t1', 't2', 'q1', 'q2'], ['talk', 'quiet']);
     }
   });

@@ -11,7 +11,7 @@
 import { IpBatch, listLinks } from '../../dataplane/ip.js';
 import { applyNft } from '../../dataplane/nft.js';
 import { conntrackForget } from '../../dataplane/conntrack.js';
-import { forbidden } from '../../lib/errors.js';
+import { forbidden, systemError } from '../../lib/errors.js';
 import type { InstanceNames } from '../../lib/names.js';
 import { failPoint, type UndoStack } from '../../lib/undo.js';
 import type { EndpointState, NetworkDriver, NetworkSpecCheck, NetworkState, SandboxRef } from '../driver.js';
@@ -75,7 +75,7 @@ export class BridgeDriver implements NetworkDriver {
         label: `delete bridge ${p.bridge}`,
         run: async () => {
           await planBridgeLinks(p, 'create', bridgeMac(net.id), this.opts.hostNetns).commit();
-          await this.#setRouteLocalnet(p);
+          await Promise.all([this.#setRouteLocalnet(p), this.#setBridgeNetFiltering(p)]);
         },
         undo: () => new IpBatch(this.opts.hostNetns).linkDel(p.bridge).commit(),
       },
@@ -126,6 +126,19 @@ export class BridgeDriver implements NetworkDriver {
     if (routeLocalnet(p.firewall)) await sysctlSet(routeLocalnetKey(p.bridge), 1, this.#ns);
   }
 
+  /**
+   * ICC off is a drop between two ports of one bridge: the frames must pass the IP hooks, which
+   * br_netfilter's bridge-nf-call-iptables does. Docker sets it too (setupIPv4BridgeNetFiltering).
+   */
+  async #setBridgeNetFiltering(p: BridgeNetworkPlan): Promise<void> {
+    if (p.options.icc) return;
+    try {
+      await sysctlSet('net.bridge.bridge-nf-call-iptables', 1, this.#ns);
+    } catch (err) {
+      throw systemError('cannot restrict inter-container communication or run without the userland proxy: ensure that the br_netfilter kernel module is loaded', err);
+    }
+  }
+
   /** Deleting the host end removes the pair; already gone is fine. */
   #deletePort(hostIfname: string): Promise<void> {
     return new IpBatch(this.opts.hostNetns).linkDel(hostIfname).commit();
@@ -143,7 +156,7 @@ export class BridgeDriver implements NetworkDriver {
       applyNft(planNetworkFirewall(hostTable(this.names), p.firewall), this.#ns),
       listLinks(this.#ns),
     ]);
-    await this.#setRouteLocalnet(p);
+    await Promise.all([this.#setRouteLocalnet(p), this.#setBridgeNetFiltering(p)]);
     const alias = portAlias(this.names, net.id);
     const orphans = links.filter((l) => l.alias === alias && l.master !== p.bridge).map((l) => l.ifname);
     if (orphans.length) await planReattach(p, orphans, this.opts.hostNetns).commit();
