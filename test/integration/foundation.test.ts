@@ -129,12 +129,14 @@ describe('foundation: daemon, CLI, containers', { skip: !root && 'needs root' },
   });
 
   test('a running container survives a daemon restart, keeping its logs and exit code', async () => {
-    await host.berth(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo before; sleep 3; echo after; exit 5']);
+    // The container goes on only when told to (after the restart), however slow the machine is.
+    await host.berth(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo before; until [ -e /tmp/go ]; do sleep 0.1; done; echo after; exit 5']);
     await waitFor(async () => (await host.berth(['logs', 'survivor'])).stdout.includes('before'));
     await host.stopDaemon();
     await host.startDaemon();
     const status = await host.berth(['inspect', '--format', '{{.State.Running}}', 'survivor']);
     assert.equal(status.stdout, 'true\n');
+    assert.equal((await host.berth(['exec', 'survivor', 'touch', '/tmp/go'])).code, 0);
     const wait = await host.berth(['wait', 'survivor']);
     assert.equal(wait.stdout, '5\n');
     assert.equal((await host.berth(['logs', 'survivor'])).stdout, 'before\nafter\n');
