@@ -95,8 +95,8 @@ export class Lifecycle {
         const rootfs = await mountRootfs(this.#ctx.names.containerDir(c.id), this.d.images.rootfsDirById(c.imageId));
         undo.push('unmount rootfs', () => unmountRootfs(this.#ctx.names.containerDir(c.id)));
         failPoint('start:network');
-        const placement = await this.d.sandboxes.setUp(c, undo);
-        await this.d.ports.publish(c, undo);
+        const placement = await this.d.sandboxes.setUp(c, undo).catch(throwNetworkingError);
+        await this.d.ports.publish(c, undo).catch(throwNetworkingError);
         const owner = this.d.sandboxes.filesOwner(c);
         if (owner === c) await this.d.sandboxes.writeEtcFiles(c);
         const etc = etcPaths(this.#ctx.names.containerRunDir(owner.id));
@@ -415,4 +415,15 @@ function exitCodeForStartError(err: unknown): number {
 function startError(err: unknown) {
   if (isBerthError(err)) return err;
   return systemError(errorMessage(err), err);
+}
+
+const NETWORKING = 'failed to set up container networking';
+
+/**
+ * Docker 28 reports whatever fails in a container's network setup at start (addresses, endpoints,
+ * published ports) under one prefix: "failed to set up container networking: Address already in use".
+ */
+function throwNetworkingError(err: unknown): never {
+  if (errorMessage(err).startsWith(`${NETWORKING}: `)) throw err;
+  throw wrapError(err, NETWORKING);
 }

@@ -199,7 +199,7 @@ describe('ports: -p/-P on the kernel path', { skip: !root && 'needs root' }, () 
     assert.equal(r.code, 125);
     assert.match(
       r.stderr,
-      /Error response from daemon: driver failed programming external connectivity on endpoint clash \([0-9a-f]{64}\): failed to bind host port 0\.0\.0\.0:9090\/tcp: address already in use/,
+      /Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint clash \([0-9a-f]{64}\): failed to bind host port 0\.0\.0\.0:9090\/tcp: address already in use/,
     );
     const state = JSON.parse(await ok(['inspect', '--format', '{{json .State}}', 'clash']));
     assert.equal(state.Status, 'created');
@@ -219,7 +219,7 @@ describe('ports: -p/-P on the kernel path', { skip: !root && 'needs root' }, () 
   test('a host port berth already published: "port is already allocated"', async () => {
     const r = await docker(['run', '-d', '--name', 'second', '-p', '8080:80', ...WEB]);
     assert.equal(r.code, 125);
-    assert.match(r.stderr, /driver failed programming external connectivity on endpoint second \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated/);
+    assert.match(r.stderr, /Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint second \([0-9a-f]{64}\): Bind for 0\.0\.0\.0:8080 failed: port is already allocated/);
     const specific = await docker(['run', '-d', '--name', 'third', '-p', '127.0.0.1:8080:80', ...WEB]);
     assert.match(specific.stderr, /Bind for 0\.0\.0\.0:8080 failed: port is already allocated/);
     await ok(['rm', 'second', 'third']);
