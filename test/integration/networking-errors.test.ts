@@ -266,7 +266,13 @@ describe('rollback at injected failures', { skip: !root && 'needs root' }, () =>
   });
   after(async () => {
     if (process.env.BERTH_TEST_DAEMON_LOG) console.log(host?.daemonLog);
-    await host?.stop();
+    try {
+      await ok(['network', 'rm', 'app']);
+      assert.equal(await ok(['ps', '-aq']), '');
+      assert.equal(await ok(['network', 'ls', '--format', '{{.Name}}']), 'bridge\nhost\nnone\n');
+    } finally {
+      await host?.stop();
+    }
   });
 
   test('network create failing at bridge.createNetwork leaves no bridge, chain, pool or record', async () => {
