@@ -11,12 +11,16 @@ import { run } from './exec.js';
 
 let missingTool = false;
 
-/** Delete the entries whose original source or destination is one of `addresses`. Best effort. */
+/**
+ * Delete the entries from or to one of `addresses`. Best effort. `-s`: flows the container
+ * started (masqueraded or not); `-r` (reply source): flows that reached it, directly or through a
+ * published port's DNAT, whose original destination is the host's address, not the container's.
+ */
 export async function conntrackForget(addresses: string[], opts: { netns?: string } = {}): Promise<void> {
   if (missingTool || addresses.length === 0) return;
   const runOpts = { allowFail: true, ...(opts.netns ? { netns: opts.netns } : {}) };
   // exit 1 with "0 flow entries have been deleted" is the common, fine case
-  const jobs = addresses.flatMap((a) => [run(['conntrack', '-D', '-s', a], runOpts), run(['conntrack', '-D', '-d', a], runOpts)]);
+  const jobs = addresses.flatMap((a) => [run(['conntrack', '-D', '-s', a], runOpts), run(['conntrack', '-D', '-r', a], runOpts)]);
   for (const r of await Promise.allSettled(jobs)) {
     // spawn fails (ENOENT), or nsenter cannot execute it (127)
     if (r.status === 'rejected' || r.value.code === 127) {
