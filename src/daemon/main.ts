@@ -5,7 +5,7 @@
  * reattaches. `purge` removes everything the instance made.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { log, setLogLevel } from '../lib/log.js';
 import { InstanceNames } from '../lib/names.js';
 import { FileStore } from '../store/file.js';
@@ -20,6 +20,8 @@ import { parseDaemonArgs, DAEMON_USAGE, type DaemonOptions } from './options.js'
 
 export const API_VERSION = '1.51';
 export const MIN_API_VERSION = '1.24';
+/** How often the host's resolv.conf is checked for changes. */
+const RESOLV_POLL_MS = 2000;
 
 export async function runDaemon(argv: string[]): Promise<void> {
   let opts: DaemonOptions;
@@ -37,8 +39,9 @@ export async function runDaemon(argv: string[]): Promise<void> {
   const names = new InstanceNames(opts);
   if (opts.command === 'purge') return purgeInstance(names, opts);
   await claimPidFile(names);
-  const hostResolv = parseResolvConf(await readHostResolvConf(opts.resolvConf));
+  let hostResolv = parseResolvConf(await readHostResolvConf(opts.resolvConf));
   const upstreams = opts.dns.length ? opts.dns : hostResolv.nameservers;
+  const daemonDns = opts.dns.map((d) => d.replace(/:\d+$/, ''));
   const store = await FileStore.open(names.storeDir());
   await initHost(names);
   const engine = await Engine.open({
@@ -46,7 +49,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
     store,
     opts: {
       dnsUpstreams: upstreams,
-      hostResolv: { ...hostResolv, nameservers: opts.dns.length ? opts.dns.map((d) => d.replace(/:\d+$/, '')) : hostResolv.nameservers },
+      hostResolv: { ...hostResolv, nameservers: opts.dns.length ? daemonDns : hostResolv.nameservers },
       ...(opts.defaultAddressPools.length ? { defaultAddressPools: opts.defaultAddressPools } : {}),
       ...(opts.bip ? { defaultBridgeSubnet: opts.bip } : {}),
       shimPath: opts.shimPath,
@@ -69,6 +72,19 @@ export async function runDaemon(argv: string[]): Promise<void> {
     mode: 0o660,
     version: { api: API_VERSION, minApi: MIN_API_VERSION, server: packageVersion() },
   });
+  // Docker reads the host's resolv.conf at each container start; berth follows the file instead.
+  const resolvPath = opts.resolvConf;
+  const onResolvChange = async () => {
+    const next = parseResolvConf(await readHostResolvConf(resolvPath));
+    if (JSON.stringify(next) === JSON.stringify(hostResolv)) return;
+    hostResolv = next;
+    log.info(`${resolvPath} changed: nameservers ${next.nameservers.join(' ') || '(none)'}`);
+    engine.setHostResolv(
+      { ...next, nameservers: opts.dns.length ? daemonDns : next.nameservers },
+      opts.dns.length ? undefined : next.nameservers,
+    );
+  };
+  watchFile(resolvPath, { interval: RESOLV_POLL_MS, persistent: false }, () => void onResolvChange());
   await server.listen();
   log.info(`berthd ${packageVersion()} (instance "${names.prefix}") listening on unix://${names.socket()}`);
   await new Promise<void>((resolve) => {
@@ -79,6 +95,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  unwatchFile(resolvPath);
   await server.close().catch((err) => log.warn('closing the API server failed', err));
   await engine.close().catch((err) => log.warn('closing the engine failed', err));
   await rm(names.pidFile(), { force: true });

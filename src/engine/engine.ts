@@ -127,6 +127,18 @@ export class Engine {
     await this.ctx.refreshDns();
   }
 
+  /**
+   * The host's resolver configuration changed (Docker reads it at each container start): later
+   * containers' resolv.conf use it, and so does forwarding when no daemon --dns overrides it.
+   */
+  setHostResolv(hostResolv: EngineOptions['hostResolv'], upstreams?: string[]): void {
+    this.ctx.opts.hostResolv = hostResolv;
+    if (upstreams) {
+      this.ctx.opts.dnsUpstreams = upstreams;
+      this.dns.setUpstreams(upstreams);
+    }
+  }
+
   // ---- containers ----
 
   async createContainer(name: string | undefined, req: CreateRequest): Promise<{ Id: string; Warnings: string[] }> {

@@ -291,6 +291,15 @@ describe('default bridge resolv.conf from the host file', { skip: !root && 'need
     assert.deepEqual(directives(r.stdout), ['nameserver 127.0.0.11', 'search corp.test', 'options edns0 ndots:0']);
     assert.match(r.stdout, /^# ExtServers: \[host\(192\.0\.2\.1\) host\(127\.0\.0\.53\) host\(192\.0\.2\.2\)\]$/m);
     assert.match(r.stdout, /^# Option ndots from: internal$/m);
+  });
+
+  test('a changed host file reaches the next containers without a daemon restart, as Docker reads it at each start', async () => {
+    await writeFile(join(host.dir, 'resolv.conf'), 'nameserver 192.0.2.7\nsearch changed.test\n');
+    const directivesOf = async (args: string[]) => directives((await host.berth(['run', '--rm', ...args, 'busybox', 'cat', '/etc/resolv.conf'])).stdout);
+    await waitFor(async () => (await directivesOf([])).includes('search changed.test'), 15_000, 'the new search domain');
+    assert.deepEqual(await directivesOf([]), ['nameserver 192.0.2.7', 'search changed.test']);
+    const user = await host.berth(['run', '--rm', '--network', 'app', 'busybox', 'cat', '/etc/resolv.conf']);
+    assert.match(user.stdout, /^# ExtServers: \[host\(192\.0\.2\.7\)\]$/m);
     assert.equal((await host.berth(['network', 'rm', 'app'])).code, 0);
     assert.equal((await host.berth(['ps', '-aq'])).stdout, '');
     const nets = await host.berth(['network', 'ls', '--format', '{{.Name}}']);
