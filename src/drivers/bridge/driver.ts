@@ -11,7 +11,8 @@
 import { IpBatch, listLinks } from '../../dataplane/ip.js';
 import { applyNft } from '../../dataplane/nft.js';
 import { conntrackForget } from '../../dataplane/conntrack.js';
-import { forbidden, systemError } from '../../lib/errors.js';
+import { errorMessage, forbidden, systemError } from '../../lib/errors.js';
+import { log } from '../../lib/log.js';
 import type { InstanceNames } from '../../lib/names.js';
 import { failPoint, type UndoStack } from '../../lib/undo.js';
 import type { EndpointState, NetworkDriver, NetworkSpecCheck, NetworkState, SandboxRef } from '../driver.js';
@@ -33,6 +34,8 @@ export class BridgeDriver implements NetworkDriver {
   #hostReady?: Promise<void>;
   /** network ID → bridge device, for Docker's "same bridge name" conflict check. */
   #bridges = new Map<string, string>();
+  /** host veth → its endpoint's pending MAC re-announcement, which a leave waits for. */
+  #announcing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly names: InstanceNames,
@@ -110,12 +113,19 @@ export class BridgeDriver implements NetworkDriver {
     undo.push(`delete veth ${ep.hostIfname}`, () => this.#deletePort(ep.hostIfname));
     failPoint('bridge.join');
     await container.commit();
-    await announce.commit();
+    // Off the start path: the announcement only has to come after the port forwards (see
+    // planJoin), and a failed one costs nothing but a stale ARP entry elsewhere until it expires.
+    const announced = announce
+      .commit()
+      .catch((err: unknown) => log.debug(`re-announcing ${ep.ifname} of ${sb.netns} failed`, errorMessage(err)))
+      .finally(() => this.#announcing.delete(ep.hostIfname));
+    this.#announcing.set(ep.hostIfname, announced);
   }
 
   async leave(ep: EndpointState, net: NetworkState, sb: SandboxRef): Promise<void> {
     void net;
     void sb;
+    await this.#announcing.get(ep.hostIfname);
     await this.#deletePort(ep.hostIfname);
     // the address goes back to the pool: its old connections must not let the next holder in
     if (ep.ipv4) await conntrackForget([ep.ipv4.split('/')[0]!], this.#ns);
