@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for berth (idempotent), then builds it.
 # Packages: runc (containers), nftables + iproute2 + conntrack (kernel networking), busybox-static (the
-# local busybox image), gcc + make (berth-shim), iperf3 (benchmarks), dnsutils (dig, for checks).
+# local busybox image), gcc + make (berth-shim), iperf3 (benchmarks), dnsutils (dig, for checks),
+# curl (the seed tutorials' browser in tests), procps (ps, for docker top).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(runc nftables iproute2 conntrack busybox-static gcc make libc6-dev iperf3 dnsutils util-linux tar)
+PACKAGES=(runc nftables iproute2 conntrack busybox-static gcc make libc6-dev iperf3 dnsutils util-linux tar curl procps)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
