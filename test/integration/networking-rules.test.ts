@@ -10,18 +10,14 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile, mkdir, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCommand, TestHost } from '../helpers/testhost.js';
-import { waitFor } from '../helpers/wait.js';
+import { TestHost } from '../helpers/testhost.js';
 import { bridgeOf, links, snapshot, type Snapshot } from '../helpers/kernel-state.js';
+import { startOutside, type Outside } from '../helpers/outside.js';
 
 const root = process.getuid?.() === 0;
-const HOST_ADDR = '10.78.0.1';
-const OUTSIDE_ADDR = '10.78.0.2';
+const OUTSIDE_PREFIX = '10.78.0';
+const HOST_ADDR = `${OUTSIDE_PREFIX}.1`;
+const OUTSIDE_ADDR = `${OUTSIDE_PREFIX}.2`;
 const HOST_LOCAL = '192.0.2.1';
 const WHOAMI = `http://${OUTSIDE_ADDR}:8000/cgi-bin/ip`;
 const SLEEP = ['busybox', 'sleep', '1000'];
@@ -29,9 +25,7 @@ const SLEEP = ['busybox', 'sleep', '1000'];
 describe('networking rules (bridge driver)', { skip: !root && 'needs root' }, () => {
   let host: TestHost;
   let baseline: Snapshot;
-  let www: string;
-  let httpd: ChildProcess | undefined;
-  const outside = `berth-tn-${randomBytes(3).toString('hex')}`;
+  let out: Outside | undefined;
 
   const ok = async (args: string[]): Promise<string> => {
     const r = await host.berth(args, { timeoutMs: 30_000 });
@@ -54,29 +48,13 @@ describe('networking rules (bridge driver)', { skip: !root && 'needs root' }, ()
     const r = await host.berth(['exec', container, 'timeout', '5', 'wget', '-qO-', WHOAMI]);
     return r.code === 0 ? r.stdout.trim() : undefined;
   };
-  const inOutside = (argv: string[]) => runCommand(['ip', 'netns', 'exec', outside, ...argv]);
+  const inOutside = (argv: string[]) => out!.run(argv);
 
   before(async () => {
     host = await TestHost.start();
-    await runCommand(['ip', 'netns', 'add', outside]);
-    for (const s of [
-      ['ip', 'link', 'add', 'outn', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', outside],
-      ['ip', 'addr', 'add', `${HOST_ADDR}/24`, 'dev', 'outn'],
-      ['ip', 'link', 'set', 'outn', 'up'],
-      ['ip', 'addr', 'add', `${HOST_LOCAL}/32`, 'dev', 'lo'],
-    ]) {
-      assert.equal((await host.sh(s)).code, 0, s.join(' '));
-    }
-    for (const s of [['ip', 'link', 'set', 'lo', 'up'], ['ip', 'addr', 'add', `${OUTSIDE_ADDR}/24`, 'dev', 'eth0'], ['ip', 'link', 'set', 'eth0', 'up']]) {
-      assert.equal((await inOutside(s)).code, 0, s.join(' '));
-    }
-    // the outside server answers with the client address it sees
-    www = await mkdtemp(join(tmpdir(), 'berth-www-'));
-    await mkdir(join(www, 'cgi-bin'));
-    await writeFile(join(www, 'cgi-bin/ip'), '#!/bin/sh\necho Content-Type: text/plain\necho\necho $REMOTE_ADDR\n');
-    await chmod(join(www, 'cgi-bin/ip'), 0o755);
-    httpd = spawn('ip', ['netns', 'exec', outside, 'busybox', 'httpd', '-f', '-p', `${OUTSIDE_ADDR}:8000`, '-h', www], { stdio: 'ignore' });
-    await waitFor(async () => (await host.sh(['timeout', '5', 'busybox', 'wget', '-qO-', WHOAMI])).stdout.trim() === HOST_ADDR, 10_000, 'outside httpd');
+    assert.equal((await host.sh(['ip', 'addr', 'add', `${HOST_LOCAL}/32`, 'dev', 'lo'])).code, 0);
+    // the outside server answers WHOAMI with the client address it sees
+    out = await startOutside(host, { prefix: OUTSIDE_PREFIX, ifname: 'outn', whoamiPort: 8000 });
     baseline = await snapshot(host);
     assert.deepEqual(baseline.networks, ['bridge', 'host', 'none']);
     assert.deepEqual(baseline.containers, []);
@@ -87,9 +65,7 @@ describe('networking rules (bridge driver)', { skip: !root && 'needs root' }, ()
   });
 
   after(async () => {
-    httpd?.kill();
-    await runCommand(['ip', 'netns', 'del', outside]);
-    if (www) await rm(www, { recursive: true, force: true });
+    await out?.stop();
     if (process.env.BERTH_TEST_DAEMON_LOG) console.log(host?.daemonLog);
     await host?.stop();
   });

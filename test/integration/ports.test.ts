@@ -9,14 +9,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { runCommand, TestHost, type RunResult } from '../helpers/testhost.js';
 import { waitFor } from '../helpers/wait.js';
+import { startOutside, type Outside } from '../helpers/outside.js';
 
 const root = process.getuid?.() === 0;
-const HOST_ADDR = '10.77.0.1';
-const OUTSIDE_ADDR = '10.77.0.2';
+const OUTSIDE_PREFIX = '10.77.0';
+const HOST_ADDR = `${OUTSIDE_PREFIX}.1`;
+const OUTSIDE_ADDR = `${OUTSIDE_PREFIX}.2`;
 
 /** busybox httpd serving "hello" at / and the client's address at /cgi-bin/ip. */
 const WEB = [
@@ -36,7 +37,7 @@ const UDP_ASK =
 
 describe('ports: -p/-P on the kernel path', { skip: !root && 'needs root' }, () => {
   let host: TestHost;
-  const outside = `berth-to-${randomBytes(3).toString('hex')}`;
+  let out: Outside | undefined;
   const holders: ChildProcess[] = [];
 
   const docker = async (args: string[]): Promise<RunResult> => host.docker(args, { timeoutMs: 30_000 });
@@ -47,7 +48,7 @@ describe('ports: -p/-P on the kernel path', { skip: !root && 'needs root' }, () 
   };
   const wget = (url: string, where: 'host' | 'outside' = 'host') => {
     const argv = ['timeout', '5', 'busybox', 'wget', '-qO-', url];
-    return where === 'host' ? host.sh(argv) : runCommand(['nsenter', `--net=/run/netns/${outside}`, '--', ...argv]);
+    return where === 'host' ? host.sh(argv) : out!.run(argv);
   };
   const fetched = async (url: string, where: 'host' | 'outside' = 'host') => (await wget(url, where)).stdout.trim();
   /** The client address the web server saw (httpd listens on [::], so IPv4 peers come as [::ffff:a.b.c.d]). */
@@ -56,7 +57,7 @@ describe('ports: -p/-P on the kernel path', { skip: !root && 'needs root' }, () 
   const serving = (url: string) => waitFor(async () => (await wget(url)).code === 0, 10_000, `${url} answers`);
   const udpAsk = (addr: string, port: number, where: 'host' | 'outside' = 'host') => {
     const argv = [process.execPath, '-e', UDP_ASK, addr, String(port)];
-    return where === 'host' ? host.sh(argv) : runCommand(['nsenter', `--net=/run/netns/${outside}`, '--', ...argv]);
+    return where === 'host' ? host.sh(argv) : out!.run(argv);
   };
   /** A listener held by a process of the test host (not berth), until the test ends. */
   const holdInHost = async (port: number, proto: 'tcp' | 'udp' = 'tcp') => {
@@ -93,16 +94,7 @@ describe('ports: -p/-P on the kernel path', { skip: !root && 'needs root' }, () 
 
   before(async () => {
     host = await TestHost.start();
-    await runCommand(['ip', 'netns', 'add', outside]);
-    const steps = [
-      ['ip', 'link', 'add', 'outx', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', outside],
-      ['ip', 'addr', 'add', `${HOST_ADDR}/24`, 'dev', 'outx'],
-      ['ip', 'link', 'set', 'outx', 'up'],
-    ];
-    for (const s of steps) assert.equal((await host.sh(s)).code, 0, s.join(' '));
-    for (const s of [['ip', 'link', 'set', 'lo', 'up'], ['ip', 'addr', 'add', `${OUTSIDE_ADDR}/24`, 'dev', 'eth0'], ['ip', 'link', 'set', 'eth0', 'up']]) {
-      assert.equal((await runCommand(['ip', '-n', outside, ...s.slice(1)])).code, 0, s.join(' '));
-    }
+    out = await startOutside(host, { prefix: OUTSIDE_PREFIX, ifname: 'outx' });
     await ok(['network', 'create', 'other']);
     await ok(['run', '-d', '--name', 'web', '-p', '8080:80', ...WEB]);
     await serving('http://127.0.0.1:8080/');
@@ -110,7 +102,7 @@ describe('ports: -p/-P on the kernel path', { skip: !root && 'needs root' }, () 
 
   after(async () => {
     for (const h of holders) h.kill();
-    await runCommand(['ip', 'netns', 'del', outside]);
+    await out?.stop();
     if (process.env.BERTH_TEST_DAEMON_LOG) console.log(host?.daemonLog);
     await host?.stop();
   });

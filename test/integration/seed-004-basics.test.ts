@@ -13,17 +13,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO, runCommand, TestHost } from '../helpers/testhost.js';
 import { CLIS, cli, type Cli } from '../helpers/cli.js';
 import { startDnsStub, STUB_UPSTREAM, type DnsStub } from '../helpers/dns-stub.js';
 import { waitFor } from '../helpers/wait.js';
+import { startOutside, type Outside } from '../helpers/outside.js';
 
 const root = process.getuid?.() === 0;
-const HOST_ADDR = '10.78.0.1';
-const OUTSIDE_ADDR = '10.78.0.2';
+const OUTSIDE_PREFIX = '10.78.0';
+const HOST_ADDR = `${OUTSIDE_PREFIX}.1`;
+const OUTSIDE_ADDR = `${OUTSIDE_PREFIX}.2`;
 const PAGE = 'hello-nginx';
 /** The nginx stand-in: busybox httpd serving PAGE on port 80; EXPOSE 80 443 as the real image does. */
 const NGINX_CHANGES = ['--change', 'EXPOSE 80 443', '--change', `CMD ["sh","-c","mkdir -p /www && echo ${PAGE} > /www/index.html && exec httpd -f -p 80 -h /www"]`];
@@ -34,8 +35,7 @@ for (const name of CLIS) {
   describe(`seed 004: container networking basics (${name} CLI)`, { skip: !root && 'needs root' }, () => {
     let host: TestHost;
     let run: Cli;
-    const outside = `berth-t-${randomBytes(3).toString('hex')}`;
-    let outsideServer: ChildProcess | undefined;
+    let out: Outside | undefined;
     let stub: DnsStub | undefined;
 
     const ok = async (args: string[], input?: string): Promise<string> => {
@@ -46,7 +46,7 @@ for (const name of CLIS) {
     /** GET / from the test host itself (its loopback or any of its addresses). */
     const fetchFromHost = async (address: string, port: number | string) => (await host.sh(['sh', '-c', httpGet(address, port).replace('| nc', '| busybox nc')])).stdout;
     const fetchFromOutside = async (address: string, port: number | string) =>
-      (await runCommand(['ip', 'netns', 'exec', outside, 'sh', '-c', httpGet(address, port).replace('| nc', '| busybox nc')])).stdout;
+      (await out!.run(['sh', '-c', httpGet(address, port).replace('| nc', '| busybox nc')])).stdout;
     const answersPage = (response: string) => /^HTTP\/1\.[01] 200 OK\r\n/.test(response) && response.endsWith(`\r\n\r\n${PAGE}\n`);
     const serving = (port: number | string) => waitFor(async () => answersPage(await fetchFromHost('127.0.0.1', port)), 10_000, `port ${port} answers`);
     const ipOn = async (container: string, network: string) =>
@@ -62,26 +62,12 @@ for (const name of CLIS) {
       const r = await run(['image', 'import', ...NGINX_CHANGES, '-', 'nginx:latest'], { input: rootfs, timeoutMs: 60_000 });
       assert.equal(r.code, 0, r.stderr);
       // an outside machine behind the test host, running a web server that reports the client address
-      await runCommand(['ip', 'netns', 'add', outside]);
-      const steps = [
-        ['ip', 'link', 'add', 'out4', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', outside],
-        ['ip', 'addr', 'add', `${HOST_ADDR}/24`, 'dev', 'out4'],
-        ['ip', 'link', 'set', 'out4', 'up'],
-      ];
-      for (const s of steps) assert.equal((await host.sh(s)).code, 0, s.join(' '));
-      for (const s of [['link', 'set', 'lo', 'up'], ['addr', 'add', `${OUTSIDE_ADDR}/24`, 'dev', 'eth0'], ['link', 'set', 'eth0', 'up']]) {
-        assert.equal((await runCommand(['ip', '-n', outside, ...s])).code, 0, s.join(' '));
-      }
-      const site = join(host.dir, 'outside-www');
-      const cgi = `mkdir -p ${site}/cgi-bin && printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n' > ${site}/cgi-bin/ip && chmod +x ${site}/cgi-bin/ip`;
-      execFileSync('sh', ['-c', cgi]);
-      outsideServer = spawn('ip', ['netns', 'exec', outside, 'busybox', 'httpd', '-f', '-p', '9000', '-h', site], { stdio: 'ignore' });
+      out = await startOutside(host, { prefix: OUTSIDE_PREFIX, ifname: 'out4', whoamiPort: 9000 });
     });
 
     after(async () => {
-      outsideServer?.kill();
       await stub?.stop();
-      await runCommand(['ip', 'netns', 'del', outside]);
+      await out?.stop();
       await host?.stop();
     });
 
