@@ -31,7 +31,7 @@ import { PortService } from './ports.js';
 import { DnsView } from './dns-view.js';
 import { checkNetworkModeConflicts, mergeConfig, normalizeHostConfig, resolveNetworks, type CreateRequest } from './create.js';
 import type { ContainerRecord, EndpointConfig, NetworkRecord } from './model.js';
-import { checkFilterKeys, matchContainerFilters, matchLabels, parseTimestamp, type Filters } from './filters.js';
+import { checkPruneFilters, matchContainerFilters, matchPruneFilters, type Filters } from './filters.js';
 import { containerTop, type TopResult } from './top.js';
 import type { Readable } from 'node:stream';
 
@@ -206,16 +206,10 @@ export class Engine {
 
   /** docker container prune: remove every container that is not running and matches; their IDs (moby ContainersPrune). */
   async pruneContainers(filters: Filters): Promise<string[]> {
-    checkFilterKeys(filters, ['label', 'label!', 'until']);
-    const until = filters.get('until') ?? [];
-    if (until.length > 1) throw invalidParameter('more than one until filter specified');
-    const before = until.length ? parseTimestamp(until[0]!) : undefined;
+    checkPruneFilters(filters);
     const deleted: string[] = [];
     for (const c of [...this.ctx.state.containers.values()]) {
-      if (c.state.Running || (before !== undefined && Date.parse(c.created) > before)) continue;
-      const labels = c.config.Labels ?? {};
-      if (!matchLabels(filters.get('label') ?? [], labels)) continue;
-      if (filters.has('label!') && matchLabels(filters.get('label!')!, labels)) continue;
+      if (c.state.Running || !matchPruneFilters(filters, c.config.Labels ?? {}, c.created)) continue;
       try {
         await this.lifecycle.remove(c.id, { force: false });
         deleted.push(c.id);

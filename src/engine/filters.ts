@@ -11,7 +11,8 @@ import { isPredefinedName } from './networks.js';
 export type Filters = Map<string, string[]>;
 
 const NETWORK_KEYS = ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'];
-const NETWORK_PRUNE_KEYS = ['label', 'label!', 'until'];
+/** What `prune` accepts, for containers and networks alike (moby daemon/prune.go). */
+const PRUNE_KEYS = ['label', 'label!', 'until'];
 const CONTAINER_KEYS = [
   'ancestor', 'before', 'expose', 'exited', 'health', 'id', 'isolation', 'is-task', 'label', 'name', 'network',
   'publish', 'since', 'status', 'volume',
@@ -44,14 +45,29 @@ export function matchLabels(values: string[], labels: Record<string, string>): b
   });
 }
 
+/** Up front, so a bad filter fails even when there is nothing to prune. */
+export function checkPruneFilters(filters: Filters): void {
+  checkFilterKeys(filters, PRUNE_KEYS);
+  if ((filters.get('until') ?? []).length > 1) throw invalidParameter('more than one until filter specified');
+}
+
+/** prune's filters against an object's labels and creation time; throws on keys prune does not take. */
+export function matchPruneFilters(filters: Filters, labels: Record<string, string>, created: string): boolean {
+  checkPruneFilters(filters);
+  const until = filters.get('until') ?? [];
+  if (until.length === 1 && Date.parse(created) > parseTimestamp(until[0]!)) return false;
+  if (filters.has('label') && !matchLabels(filters.get('label')!, labels)) return false;
+  return !(filters.has('label!') && matchLabels(filters.get('label!')!, labels));
+}
+
 export function matchNetworkFilters(net: NetworkRecord, filters: Filters, state: State, pruning: boolean): boolean {
-  checkFilterKeys(filters, pruning ? NETWORK_PRUNE_KEYS : NETWORK_KEYS);
+  if (pruning) return matchPruneFilters(filters, net.labels, net.created);
+  checkFilterKeys(filters, NETWORK_KEYS);
   const get = (k: string) => filters.get(k) ?? [];
   if (filters.has('driver') && !get('driver').includes(net.driver)) return false;
   if (filters.has('name') && !matchAny(get('name'), net.name)) return false;
   if (filters.has('id') && !matchAny(get('id'), net.id)) return false;
   if (filters.has('label') && !matchLabels(get('label'), net.labels)) return false;
-  if (filters.has('label!') && matchLabels(get('label!'), net.labels)) return false;
   if (filters.has('scope') && !get('scope').includes(net.scope)) return false;
   const dangling = get('dangling');
   if (dangling.length > 1) throw invalidParameter('got more than one value for filter key "dangling"');
@@ -62,11 +78,7 @@ export function matchNetworkFilters(net: NetworkRecord, filters: Filters, state:
   }
   const types = get('type');
   for (const t of types) if (t !== 'builtin' && t !== 'custom') throw invalidParameter(`invalid filter: 'type'='${t}'`);
-  if (types.length && !types.some((t) => (t === 'builtin') === net.predefined)) return false;
-  const until = get('until');
-  if (until.length > 1) throw invalidParameter('more than one until filter specified');
-  if (until.length === 1 && Date.parse(net.created) > parseTimestamp(until[0]!)) return false;
-  return true;
+  return !types.length || types.some((t) => (t === 'builtin') === net.predefined);
 }
 
 function parseDangling(v: string): boolean {

@@ -424,6 +424,5 @@ const NETWORKING = 'failed to set up container networking';
  * published ports) under one prefix: "failed to set up container networking: Address already in use".
  */
 function throwNetworkingError(err: unknown): never {
-  if (errorMessage(err).startsWith(`${NETWORKING}: `)) throw err;
   throw wrapError(err, NETWORKING);
 }

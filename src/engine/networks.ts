@@ -11,7 +11,7 @@ import { validateIpamConfig } from '../ipam/validate.js';
 import { isIPv4Cidr } from '../ipam/prefix.js';
 import type { EngineContext } from './context.js';
 import type { IpamConfigEntry, NetworkRecord } from './model.js';
-import { matchNetworkFilters } from './filters.js';
+import { checkPruneFilters, matchNetworkFilters } from './filters.js';
 
 /** Docker's POST /networks/create body. */
 export interface NetworkCreateRequest {
@@ -179,9 +179,7 @@ export class NetworkService {
 
   /** Remove every custom network without endpoints that matches the filters; returns names. */
   async prune(filters: Map<string, string[]>): Promise<string[]> {
-    for (const key of filters.keys()) {
-      if (!['label', 'label!', 'until'].includes(key)) throw invalidParameter(`invalid filter '${key}'`);
-    }
+    checkPruneFilters(filters);
     const deleted: string[] = [];
     for (const net of this.list(filters, { pruning: true })) {
       if (net.predefined || this.ctx.state.endpointsOfNetwork(net.id).length) continue;

@@ -170,7 +170,7 @@ export class SandboxService {
     const list: Array<{ net: NetworkRecord; cfg: EndpointConfig }> = [];
     for (const [name, cfg] of Object.entries(c.networks)) {
       const net = this.ctx.state.networks.get(cfg.NetworkID) ?? this.ctx.state.findNetwork(name);
-      if (!net) throw notFound(`failed to set up container networking: network ${name} not found`);
+      if (!net) throw notFound(`network ${name} not found`); // start adds Docker's networking prefix
       list.push({ net, cfg });
     }
     return list.sort(
