@@ -163,6 +163,18 @@ describe('sandbox (kernel)', () => {
     assert.equal((await listRoutes({ netns: sb.netns })).find((r) => r.dst === 'default'), undefined);
   });
 
+  it('create with a DNS target sets the redirect up in the same transaction', async () => {
+    const t = sandboxRef();
+    try {
+      await sandboxes.create(t, new UndoStack(), '172.30.0.1');
+      const table = await run(['nft', 'list', 'ruleset'], { netns: t.netns });
+      assert.match(table.stdout, /ip daddr 127\.0\.0\.11 .*dnat to 172\.30\.0\.1:53/);
+      assert.match(table.stdout, /LOOPBACK GUARD/);
+    } finally {
+      await sandboxes.delete(t);
+    }
+  });
+
   it('delete is idempotent, and a failed create leaves no namespace', async () => {
     const t = sandboxRef();
     await sandboxes.create(t, new UndoStack());

@@ -87,14 +87,14 @@ export class SandboxNet {
    * netns, then side by side: one ip batch (loopback up, and the sysctls through `netns exec`,
    * cheaper than a process of its own) and the guard table. 3 processes.
    */
-  async create(sb: SandboxRef, undo: UndoStack): Promise<void> {
+  async create(sb: SandboxRef, undo: UndoStack, dnsTarget?: string): Promise<void> {
     await netnsAdd(sb.netns);
     undo.push(`delete netns ${sb.netns}`, () => netnsDelete(sb.netns));
     failPoint('sandbox.create');
     const sysctls = Object.entries(SANDBOX_SYSCTLS).map(([k, v]) => `${k}=${v}`);
     await Promise.all([
       new IpBatch(sb.netns).linkSet('lo', { up: true }).netnsExec(sb.netns, ['sysctl', '-q', '-w', ...sysctls]).commit(),
-      applyNft(planDnsTable(this.#table()), { netns: sb.netns }),
+      applyNft(planDnsTable(this.#table(), dnsTarget), { netns: sb.netns }),
     ]);
   }
 

@@ -26,7 +26,8 @@ export interface EngineOptions {
 
 /** Kernel operations on a container's network namespace, independent of any driver. */
 export interface SandboxKernel {
-  create(sb: SandboxRef, undo: UndoStack): Promise<void>;
+  /** `dnsTarget`: the DNS redirect to set up at once (see setDnsRedirect), saving a second nft call. */
+  create(sb: SandboxRef, undo: UndoStack, dnsTarget?: string): Promise<void>;
   /** Idempotent. */
   delete(sb: SandboxRef): Promise<void>;
   setDefaultRoute(sb: SandboxRef, route?: { gateway: string; ifname: string }): Promise<void>;

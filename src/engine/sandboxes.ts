@@ -49,19 +49,23 @@ export class SandboxService {
     if (mode.kind === 'container') return this.#joinOther(c, mode.ref);
     const sb: SandboxRef = { id: newId(), netns: '' };
     sb.netns = this.ctx.names.netns(sb.id);
-    await this.ctx.sandboxKernel.create(sb, undo);
+    const attached = mode.kind === 'networks' ? this.#orderedNetworks(c) : [];
+    const gateway = attached.find(({ net }) => isGatewayCandidate(net));
+    // The DNS redirect goes in with the namespace when its target is known from the networks
+    // already; #applyDns below corrects it if the endpoints turn out otherwise.
+    const dnsTarget = this.#expectedDnsTarget(attached.map(({ net }) => net), gateway?.net);
+    await this.ctx.sandboxKernel.create(sb, undo, dnsTarget);
     undo.push('delete sandbox', () => this.ctx.sandboxKernel.delete(sb));
     c.sandboxId = sb.id;
+    this.#applied.set(sb.id, dnsTarget ? { dnsTarget } : {});
     undo.push('forget sandbox', () => {
       delete c.sandboxId;
       this.#applied.delete(sb.id);
     });
     if (mode.kind === 'networks') {
-      const attached = this.#orderedNetworks(c);
-      const gateway = attached.find(({ net }) => isGatewayCandidate(net));
       for (const [i, { net, cfg }] of attached.entries()) {
         const ep = await this.endpoints.join(c, net, cfg, sb, `eth${i}`, net === gateway?.net, undo);
-        if (net === gateway?.net) this.#applied.set(sb.id, { gatewayEndpoint: ep.id });
+        if (net === gateway?.net) this.#applied.set(sb.id, { ...this.#applied.get(sb.id), gatewayEndpoint: ep.id });
       }
       await this.#applyDns(c, sb);
     }
@@ -139,6 +143,13 @@ export class SandboxService {
     if (applied.dnsTarget === dnsTarget) return;
     await this.ctx.sandboxKernel.setDnsRedirect(sb, dnsTarget);
     this.#applied.set(sb.id, { ...applied, dnsTarget });
+  }
+
+  /** What #dnsTargetOf will pick once the endpoints exist: an endpoint's gateway is its network's. */
+  #expectedDnsTarget(nets: NetworkRecord[], gatewayNet?: NetworkRecord): string | undefined {
+    const dnsNets = nets.filter((n) => hasEmbeddedDns(n) && n.ipamConfig.some((p) => p.Gateway));
+    const pick = dnsNets.find((n) => n === gatewayNet) ?? dnsNets[0];
+    return pick?.ipamConfig.find((p) => p.Gateway)?.Gateway;
   }
 
   #dnsTargetOf(c: ContainerRecord, eps: EndpointRecord[], gw?: EndpointRecord): { dnsTarget?: string } {
